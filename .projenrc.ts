@@ -1,0 +1,69 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-kmi',
+  description:
+    'Encryption at rest on AWS, secure by default and provable: KMS keys that rotate, buckets that refuse unencrypted uploads, CloudHSM-backed and external key stores, with compliance proof.',
+  author: 'cdk-kmi maintainers',
+  authorAddress: 'cdk-kmi@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-kmi/cdk-kmi.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'kms', 'encryption', 'cloudhsm'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // aws-cdk-lib 2.258+ writes a cloud assembly that integ-runner 2.197 cannot read.
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  // ts-node (demo, integ tests) cannot load TypeScript 7.
+  typescriptVersion: '~5.9.3',
+
+  devDeps: [
+    'cdk-nag@~3.0.2',
+    '@cloud-copilot/iam-simulate',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@~2.197.10',
+    '@types/node@^20',
+  ],
+
+  publishToPypi: { distName: 'cdk-kmi', module: 'cdk_kmi' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkkmi',
+    mavenGroupId: 'io.github.cdk-kmi',
+    mavenArtifactId: 'cdk-kmi',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkKmi', packageId: 'CdkKmi' },
+  publishToGo: { moduleName: 'github.com/cdk-kmi/cdk-kmi-go' },
+
+  tsconfigDev: { include: ['integ/**/*.ts', 'demo/**/*.ts'], compilerOptions: {} },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'projenrc', '.projenrc.ts'] },
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 60_000,
+    },
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    extraCliOptions: ['--ci'],
+    jestVersion: '^29',
+  },
+  gitignore: ['/demo/cdk.out', '/test-reports', '/integ/cdk-integ.out.*', '/integ/**/cdk-integ.out.*', '*.tsbuildinfo'],
+  npmIgnoreOptions: { ignorePatterns: ['/demo', '/integ', '/scripts', '/test-reports'] },
+});
+
+// Tier 5: every template the tests and the demo synthesize passes cfn-lint.
+const cfnLint = project.addTask('cfn-lint', {
+  description: 'Lint every template the tests and the demo synthesized (test-reports/templates, demo/cdk.out)',
+  exec: 'bash scripts/cfn-lint.sh',
+});
+
+// The README's first command: synthesize the demo app and print what protects each resource.
+project.addTask('demo', {
+  description: 'Synthesize the demo app (demo/) and print the encryption posture of every resource',
+  exec: 'ts-node --project tsconfig.dev.json demo/main.ts',
+});
+
+project.testTask.spawn(cfnLint);
+
+project.synth();
