@@ -37,7 +37,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkKmi', packageId: 'CdkKmi' },
   publishToGo: { moduleName: 'github.com/cdk-kmi/cdk-kmi-go' },
 
-  tsconfigDev: { include: ['integ/**/*.ts', 'demo/**/*.ts'], compilerOptions: {} },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'projenrc', '.projenrc.ts'] },
   jestOptions: {
     jestConfig: {
@@ -61,7 +60,7 @@ const cfnLint = project.addTask('cfn-lint', {
 // The README's first command: synthesize the demo app and print what protects each resource.
 project.addTask('demo', {
   description: 'Synthesize the demo app (demo/) and print the encryption posture of every resource',
-  exec: 'ts-node --project tsconfig.dev.json demo/main.ts',
+  exec: 'ts-node --project demo/tsconfig.json demo/main.ts',
 });
 
 project.testTask.spawn(cfnLint);

@@ -1,5 +1,3 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './kms/kms-key-with-rotation';
+export * from './s3/encrypted-bucket';
+export * from './s3/access-logs-bucket';

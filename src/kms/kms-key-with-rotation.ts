@@ -1,0 +1,194 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { SeparationOfDuties } from './separation-of-duties';
+import { childPath, isResolved, KmiValidationError } from '../private/errors';
+import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
+
+/** Default automatic rotation period (the KMS default). */
+const DEFAULT_ROTATION_DAYS = 365;
+/** Rotation periods KMS accepts. */
+const MIN_ROTATION_DAYS = 90;
+const MAX_ROTATION_DAYS = 2560;
+/** Waiting period before a scheduled deletion completes: the longest KMS allows by default. */
+const DEFAULT_PENDING_WINDOW_DAYS = 30;
+const MIN_PENDING_WINDOW_DAYS = 7;
+const MAX_PENDING_WINDOW_DAYS = 30;
+/** Alias names as KMS documents them, prefix included. */
+const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
+const MAX_ALIAS_LENGTH = 256;
+
+/**
+ * Properties of a `KmsKeyWithRotation`.
+ *
+ * All of `kms.KeyProps` apply, with these differences: automatic rotation is always on
+ * (`enableKeyRotation: false` is refused), `rotationPeriod` defaults to 365 days (90–2560),
+ * `pendingWindow` defaults to 30 days (7–30), `removalPolicy` defaults to RETAIN, only symmetric
+ * encryption keys are accepted (`keySpec` SYMMETRIC_DEFAULT, `keyUsage` ENCRYPT_DECRYPT), and `admins`
+ * may administer the key but not use it.
+ */
+export interface KmsKeyWithRotationProps extends kms.KeyProps {
+  /**
+   * Principals that may use the key for cryptographic operations (Encrypt, Decrypt, ReEncrypt,
+   * GenerateDataKey*, DescribeKey) and may not administer it.
+   *
+   * Each user is also denied, in the key policy, every action that changes the key (PutKeyPolicy,
+   * ScheduleKeyDeletion, DisableKey, …), whatever its IAM policies allow. A principal may not be both
+   * a user and an admin.
+   *
+   * @default - no users: use is granted later with `grantUse`, or with the `grant*` methods of
+   * `kms.Key` (which do not add the separation-of-duties denies)
+   */
+  readonly users?: iam.IGrantable[];
+}
+
+/**
+ * A symmetric AWS KMS customer managed key whose key material rotates automatically, with
+ * administrators and users kept apart.
+ *
+ * - Rotation is always on: every `rotationPeriod` (default 365 days) KMS creates new key material;
+ *   earlier material stays available to decrypt what it encrypted.
+ * - `admins` may manage the key (describe, enable and disable, change its policy, tags and aliases,
+ *   schedule and cancel deletion) and are denied its cryptographic use in the key policy.
+ * - `users` may encrypt, decrypt, re-encrypt and generate data keys, and are denied management.
+ * - Deletion of the stack retains the key by default; a scheduled deletion waits 30 days.
+ *
+ * This is key-management option 3 (AWS provides the method and the KMI, you control the key).
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
+ *
+ * @example
+ * declare const adminRole: iam.IRole;
+ * declare const appRole: iam.IRole;
+ *
+ * new KmsKeyWithRotation(this, 'DataKey', {
+ *   alias: 'alias/app-data',
+ *   admins: [adminRole],
+ *   users: [appRole],
+ * });
+ */
+export class KmsKeyWithRotation extends kms.Key {
+  /**
+   * How often KMS rotates the key material.
+   */
+  public readonly rotationPeriod: Duration;
+
+  private readonly duties: SeparationOfDuties;
+
+  constructor(scope: Construct, id: string, props: KmsKeyWithRotationProps = {}) {
+    validateProps(childPath(scope, id), props);
+    super(scope, id, {
+      ...props,
+      // Administrators are granted below with a narrower action list than kms.Key's.
+      admins: undefined,
+      enableKeyRotation: true,
+      rotationPeriod: props.rotationPeriod ?? Duration.days(DEFAULT_ROTATION_DAYS),
+      pendingWindow: props.pendingWindow ?? Duration.days(DEFAULT_PENDING_WINDOW_DAYS),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.rotationPeriod = props.rotationPeriod ?? Duration.days(DEFAULT_ROTATION_DAYS);
+    this.duties = new SeparationOfDuties(this);
+
+    for (const admin of props.admins ?? []) {
+      this.grantAdmin(admin);
+    }
+    for (const user of props.users ?? []) {
+      this.grantUse(user);
+    }
+  }
+
+  /**
+   * Lets a principal administer the key and denies it the key's cryptographic use.
+   *
+   * Unlike `kms.Key.grantAdmin`, the actions are listed one by one and leave out `kms:CreateGrant`
+   * (a grant delegates use) and `kms:DisableKeyRotation`.
+   */
+  public grantAdmin(grantee: iam.IGrantable): iam.Grant {
+    this.duties.addAdmin(grantee.grantPrincipal);
+    return this.grant(grantee, ...KEY_ADMIN_ACTIONS);
+  }
+
+  /**
+   * Lets a principal use the key for cryptographic operations (encrypt, decrypt, re-encrypt, generate
+   * data keys, describe) and denies it every action that changes the key.
+   */
+  public grantUse(grantee: iam.IGrantable): iam.Grant {
+    this.duties.addUser(grantee.grantPrincipal);
+    return this.grant(grantee, ...KEY_USE_ACTIONS);
+  }
+}
+
+function validateProps(path: string, props: KmsKeyWithRotationProps): void {
+  if (props.enableKeyRotation === false) {
+    throw new KmiValidationError({
+      path,
+      prop: 'enableKeyRotation',
+      given: 'false',
+      allowed: 'true or unset (rotation is always on)',
+      fix: 'Use kms.Key for a key that must not rotate.',
+    });
+  }
+  if (props.keySpec !== undefined && props.keySpec !== kms.KeySpec.SYMMETRIC_DEFAULT) {
+    throw new KmiValidationError({
+      path,
+      prop: 'keySpec',
+      given: props.keySpec,
+      allowed: 'SYMMETRIC_DEFAULT',
+      fix: 'KMS rotates only symmetric encryption keys; asymmetric and HMAC keys cannot rotate. Use kms.Key for them and rotate by creating a new key and moving its alias.',
+    });
+  }
+  if (props.keyUsage !== undefined && props.keyUsage !== kms.KeyUsage.ENCRYPT_DECRYPT) {
+    throw new KmiValidationError({
+      path,
+      prop: 'keyUsage',
+      given: props.keyUsage,
+      allowed: 'ENCRYPT_DECRYPT',
+      fix: 'Only symmetric encryption keys rotate automatically; use kms.Key for signing, MAC or key agreement keys.',
+    });
+  }
+  checkDays(path, 'rotationPeriod', props.rotationPeriod, MIN_ROTATION_DAYS, MAX_ROTATION_DAYS);
+  checkDays(path, 'pendingWindow', props.pendingWindow, MIN_PENDING_WINDOW_DAYS, MAX_PENDING_WINDOW_DAYS);
+  if (isResolved(props.alias)) {
+    checkAlias(path, props.alias!);
+  }
+}
+
+function checkDays(path: string, prop: string, value: Duration | undefined, min: number, max: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const days = value.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < min || days > max) {
+    throw new KmiValidationError({
+      path,
+      prop,
+      given: `${days} days`,
+      allowed: `a whole number of days from ${min} to ${max}`,
+    });
+  }
+}
+
+function checkAlias(path: string, alias: string): void {
+  const refuse = (why: string) => {
+    throw new KmiValidationError({
+      path,
+      prop: 'alias',
+      given: `'${alias}'`,
+      allowed: `'alias/' followed by letters, digits, '/', '_' or '-', at most ${MAX_ALIAS_LENGTH} characters in all, not in the reserved 'alias/aws/' namespace`,
+      fix: why,
+    });
+  };
+  if (!alias.startsWith('alias/')) {
+    refuse(`Write it as 'alias/${alias}'.`);
+  }
+  if (alias.startsWith('alias/aws/')) {
+    refuse('Aliases beginning with alias/aws/ are reserved for AWS managed keys.');
+  }
+  if (alias.length > MAX_ALIAS_LENGTH) {
+    refuse(`It has ${alias.length} characters.`);
+  }
+  if (!ALIAS_PATTERN.test(alias)) {
+    refuse('Remove the characters that are not allowed.');
+  }
+}

@@ -1,0 +1,124 @@
+import { Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { uploadRuleStatements } from './upload-rules';
+
+/** Construct id of the access log bucket shared by the EncryptedBuckets of a stack. */
+const SHARED_ID = 'KmiAccessLogsBucket';
+
+/**
+ * Properties of an `AccessLogsBucket`.
+ */
+export interface AccessLogsBucketProps {
+  /**
+   * What happens to the bucket when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Lifecycle rules for the log objects (for example, expire them after your retention period).
+   *
+   * @default - logs are kept
+   */
+  readonly lifecycleRules?: s3.LifecycleRule[];
+}
+
+/**
+ * An S3 bucket that receives S3 server access logs.
+ *
+ * S3 log delivery writes only to buckets encrypted with SSE-S3, so this bucket uses SSE-S3 (AWS
+ * managed method and KMI, option 3) with the lenient upload rule: requests that state another
+ * algorithm, or use SSE-C, are denied; log delivery, which states none, is allowed. Log delivery is
+ * authorized by a bucket policy (`logging.s3.amazonaws.com`, restricted to the source buckets and the
+ * account), not by ACLs. TLS 1.2 or later is required, versioning is on, public access is blocked,
+ * ACLs are disabled and the bucket is retained by default.
+ *
+ * Every `EncryptedBucket` without `serverAccessLogsBucket` logs to the one `AccessLogsBucket` of its
+ * stack, which `AccessLogsBucket.of()` creates on first use.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+ */
+export class AccessLogsBucket extends s3.Bucket {
+  /**
+   * The access log bucket shared by the constructs of the stack that contains `scope`, created on
+   * first use (construct id `KmiAccessLogsBucket` at the stack's root).
+   */
+  public static of(scope: Construct): AccessLogsBucket {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SHARED_ID);
+    if (existing instanceof AccessLogsBucket) {
+      return existing;
+    }
+    return new AccessLogsBucket(stack, SHARED_ID);
+  }
+
+  private readonly sourceArns: string[] = [];
+
+  constructor(scope: Construct, id: string, props: AccessLogsBucketProps = {}) {
+    super(scope, id, {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C],
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      lifecycleRules: props.lifecycleRules,
+    });
+
+    for (const statement of uploadRuleStatements(this, { algorithm: 'AES256', requireHeader: false, denySseC: true })) {
+      this.addToResourcePolicy(statement);
+    }
+
+    const acknowledge = (reason: string, ...ids: string[]) => {
+      for (const ruleId of ids) {
+        Validations.of(this).acknowledge({ id: ruleId, reason });
+      }
+    };
+    acknowledge(
+      'This bucket is the destination of S3 server access logs; logging its own access to itself would log every log delivery, without end.',
+      'AwsSolutions-S1',
+      'NIST.800.53.R5-S3BucketLoggingEnabled',
+      'HIPAA.Security-S3BucketLoggingEnabled',
+      'PCI.DSS.321-S3BucketLoggingEnabled',
+    );
+    acknowledge(
+      'S3 server access log delivery supports only SSE-S3 destination buckets, not SSE-KMS; the logs are encrypted at rest with SSE-S3 (AES-256).',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'HIPAA.Security-S3DefaultEncryptionKMS',
+      'PCI.DSS.321-S3DefaultEncryptionKMS',
+    );
+    acknowledge(
+      'Access logs are an audit trail written by S3 itself; cross-Region replication is a choice for the account owner (replicationRules on a bucket they own), not one a log bucket can make alone.',
+      'NIST.800.53.R5-S3BucketReplicationEnabled',
+      'HIPAA.Security-S3BucketReplicationEnabled',
+      'PCI.DSS.321-S3BucketReplicationEnabled',
+    );
+  }
+
+  /**
+   * Allows S3 server access log delivery from `source` into this bucket.
+   *
+   * All sources share one policy statement, so the policy grows by one ARN per source bucket.
+   */
+  public allowLogDeliveryFrom(source: s3.IBucket): void {
+    if (this.sourceArns.length === 0) {
+      this.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowServerAccessLogDelivery',
+        effect: iam.Effect.ALLOW,
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.arnForObjects('*')],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': Lazy.list({ produce: () => this.sourceArns }) },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        },
+      }));
+    }
+    this.sourceArns.push(source.bucketArn);
+  }
+}

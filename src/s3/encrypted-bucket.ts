@@ -1,0 +1,250 @@
+import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { AccessLogsBucket } from './access-logs-bucket';
+import { uploadRuleStatements } from './upload-rules';
+import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
+import { childPath, KmiValidationError } from '../private/errors';
+
+/** Minimum TLS versions a bucket may require. */
+const ALLOWED_TLS_VERSIONS = [1.2, 1.3];
+
+/**
+ * Properties of an `EncryptedBucket`.
+ *
+ * All of `s3.BucketProps` apply, with these defaults: `encryption` KMS with a new
+ * `KmsKeyWithRotation` (or the `encryptionKey` you give), `bucketKeyEnabled` true for SSE-KMS,
+ * `enforceSSL` true (false is refused), `minimumTLSVersion` 1.2, `versioned` true,
+ * `blockPublicAccess` BLOCK_ALL, `objectOwnership` BUCKET_OWNER_ENFORCED, `blockedEncryptionTypes`
+ * [SSE_C], `removalPolicy` RETAIN, and server access logs delivered to the stack's
+ * `AccessLogsBucket` unless `serverAccessLogsBucket` is given.
+ */
+export interface EncryptedBucketProps extends s3.BucketProps {
+  /**
+   * Whether every upload must state the bucket's server-side encryption algorithm.
+   *
+   * - `true` (strict): `s3:PutObject` is denied unless the request's `x-amz-server-side-encryption`
+   *   header is the bucket's algorithm (`AES256` for SSE-S3, `aws:kms` for SSE-KMS, `aws:kms:dsse`
+   *   for DSSE-KMS).
+   * - `false` (lenient): a request that states no algorithm is allowed and gets the bucket's default
+   *   encryption; a request that states another algorithm is denied. Use this when AWS services or
+   *   SDK defaults write to the bucket without the header.
+   *
+   * In both modes, with a customer managed key, a request that names another KMS key is denied.
+   *
+   * @default true
+   */
+  readonly enforceEncryptionHeader?: boolean;
+}
+
+/** How the bucket encrypts, derived from its props. */
+interface EncryptionChoice {
+  readonly encryption: s3.BucketEncryption;
+  readonly algorithm: string;
+  /** The bucket needs a customer managed key and none was given. */
+  readonly createKey: boolean;
+}
+
+/**
+ * An S3 bucket that encrypts every object at rest and refuses uploads that ask for no, or the
+ * wrong, server-side encryption.
+ *
+ * - Default encryption SSE-KMS with a new `KmsKeyWithRotation` and S3 Bucket Keys (option 3, your
+ *   customer managed key); pass `encryptionKey` to use another key, including one in a custom key
+ *   store (option 2 or 1). `encryption: S3_MANAGED` gives SSE-S3; `DSSE`/`DSSE_MANAGED` dual-layer
+ *   SSE-KMS. `UNENCRYPTED` is refused.
+ * - Upload rules in the bucket policy (see `enforceEncryptionHeader`); SSE-C uploads are blocked both
+ *   by the bucket's `blockedEncryptionTypes` and by the policy.
+ * - TLS always required (minimum TLS 1.2), versioning on, public access blocked, ACLs disabled,
+ *   server access logs on, retained when the stack is deleted.
+ *
+ * Grants are `s3.Bucket`'s: `grantRead` also grants `kms:Decrypt` on the bucket's key.
+ *
+ * @example
+ * declare const reader: iam.IRole;
+ *
+ * const bucket = new EncryptedBucket(this, 'Records');
+ * bucket.grantRead(reader); // s3:GetObject* and kms:Decrypt on the bucket's key
+ */
+export class EncryptedBucket extends s3.Bucket {
+  /**
+   * The server-side encryption algorithm every object gets: `AES256`, `aws:kms` or `aws:kms:dsse`.
+   */
+  public readonly serverSideEncryption: string;
+
+  /**
+   * Whether uploads must state the algorithm (`enforceEncryptionHeader`).
+   */
+  public readonly enforceEncryptionHeader: boolean;
+
+  /**
+   * The bucket that receives this bucket's server access logs.
+   */
+  public readonly serverAccessLogsBucket: s3.IBucket;
+
+  constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
+    const path = childPath(scope, id);
+    validateProps(path, props);
+    const choice = chooseEncryption(path, props);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const encryptionKey = choice.createKey
+      // A sibling, because a construct cannot have children before super(); its lifecycle follows the bucket's.
+      ? new KmsKeyWithRotation(scope, `${id}Key`, {
+        description: `Encrypts the objects of the S3 bucket ${path}`,
+        removalPolicy,
+      })
+      : props.encryptionKey;
+    const isKms = choice.algorithm !== 'AES256';
+    const blockedEncryptionTypes = props.blockedEncryptionTypes ?? [s3.BlockedEncryptionType.SSE_C];
+
+    super(scope, id, {
+      ...props,
+      encryption: choice.encryption,
+      encryptionKey,
+      bucketKeyEnabled: props.bucketKeyEnabled ?? (choice.encryption === s3.BucketEncryption.KMS || choice.encryption === s3.BucketEncryption.KMS_MANAGED ? true : undefined),
+      blockedEncryptionTypes,
+      enforceSSL: true,
+      minimumTLSVersion: props.minimumTLSVersion ?? 1.2,
+      versioned: props.versioned ?? true,
+      blockPublicAccess: props.blockPublicAccess ?? s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+      // Logging is configured below, with a bucket policy on the destination rather than ACLs.
+      serverAccessLogsBucket: undefined,
+      serverAccessLogsPrefix: undefined,
+      targetObjectKeyFormat: undefined,
+    });
+
+    this.serverSideEncryption = choice.algorithm;
+    this.enforceEncryptionHeader = props.enforceEncryptionHeader ?? true;
+
+    const denySseC = blockedEncryptionTypes.some((type) => type.name === s3.BlockedEncryptionType.SSE_C.name);
+    if (!denySseC) {
+      Annotations.of(this).addWarningV2('cdk-kmi:sseCAllowed',
+        'SSE-C uploads are not blocked (blockedEncryptionTypes leaves out SSE_C): objects may be encrypted with keys that you, not AWS, must keep (option 1).');
+    }
+    const statements = uploadRuleStatements(this, {
+      algorithm: choice.algorithm,
+      requireHeader: this.enforceEncryptionHeader,
+      key: isKms ? encryptionKey : undefined,
+      denySseC,
+    });
+    for (const statement of statements) {
+      this.addToResourcePolicy(statement);
+    }
+
+    this.serverAccessLogsBucket = this.configureAccessLogs(path, props);
+
+    if (!props.replicationRules?.length) {
+      for (const ruleId of ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']) {
+        Validations.of(this).acknowledge({
+          id: ruleId,
+          reason: 'Cross-Region replication needs a destination bucket in another Region that a lone bucket cannot create; durability within the Region comes from S3 and versioning, and replicationRules can be added when a destination exists.',
+        });
+      }
+    }
+  }
+
+  private configureAccessLogs(path: string, props: EncryptedBucketProps): s3.IBucket {
+    const destination = props.serverAccessLogsBucket ?? AccessLogsBucket.of(this);
+    if (destination.encryptionKey) {
+      throw new KmiValidationError({
+        path,
+        prop: 'serverAccessLogsBucket',
+        given: `${destination.node.path}, encrypted with a KMS key`,
+        allowed: 'a bucket encrypted with SSE-S3, such as an AccessLogsBucket',
+        fix: 'S3 server access log delivery cannot write to SSE-KMS buckets. Leave serverAccessLogsBucket unset to use the stack\'s AccessLogsBucket.',
+      });
+    }
+    const cfnBucket = this.node.defaultChild as s3.CfnBucket;
+    cfnBucket.loggingConfiguration = {
+      destinationBucketName: destination.bucketName,
+      logFilePrefix: props.serverAccessLogsPrefix,
+      // Partitioned keys keep the logs of each source bucket apart in a shared destination.
+      targetObjectKeyFormat: (props.targetObjectKeyFormat ?? s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME))._render(),
+    };
+
+    if (destination instanceof AccessLogsBucket) {
+      destination.allowLogDeliveryFrom(this);
+    } else {
+      const added = destination.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.ALLOW,
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [destination.arnForObjects(`${props.serverAccessLogsPrefix ?? ''}*`)],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': this.bucketArn },
+          StringEquals: { 'aws:SourceAccount': this.env.account },
+        },
+      }));
+      if (!added.statementAdded) {
+        Annotations.of(this).addWarningV2('cdk-kmi:accessLogsPolicyNotAdded',
+          `The policy of the imported bucket ${destination.bucketName} cannot be changed here: allow s3:PutObject to the logging.s3.amazonaws.com service principal for this bucket there.`);
+      }
+    }
+    return destination;
+  }
+}
+
+function validateProps(path: string, props: EncryptedBucketProps): void {
+  if (props.enforceSSL === false) {
+    throw new KmiValidationError({
+      path,
+      prop: 'enforceSSL',
+      given: 'false',
+      allowed: 'true or unset (TLS is always required)',
+    });
+  }
+  if (props.minimumTLSVersion !== undefined && !ALLOWED_TLS_VERSIONS.includes(props.minimumTLSVersion)) {
+    throw new KmiValidationError({
+      path,
+      prop: 'minimumTLSVersion',
+      given: `${props.minimumTLSVersion}`,
+      allowed: ALLOWED_TLS_VERSIONS.join(' or '),
+      fix: 'TLS 1.0 and 1.1 are deprecated and do not meet PCI DSS or NIST 800-52.',
+    });
+  }
+}
+
+function chooseEncryption(path: string, props: EncryptedBucketProps): EncryptionChoice {
+  const E = s3.BucketEncryption;
+  const hasKey = props.encryptionKey !== undefined;
+  // A key given implies SSE-KMS.
+  const encryption = props.encryption ?? E.KMS;
+  if (encryption === E.UNENCRYPTED) {
+    throw new KmiValidationError({
+      path,
+      prop: 'encryption',
+      given: 'UNENCRYPTED',
+      allowed: 'KMS (default), KMS_MANAGED, DSSE, DSSE_MANAGED or S3_MANAGED',
+      fix: 'S3 encrypts every new object; leave encryption unset for SSE-KMS with a customer managed key that rotates.',
+    });
+  }
+  if (hasKey && encryption !== E.KMS && encryption !== E.DSSE) {
+    throw new KmiValidationError({
+      path,
+      prop: 'encryption',
+      given: `${encryption} together with an encryptionKey`,
+      allowed: 'KMS or DSSE (or unset) when encryptionKey is given',
+      fix: 'Remove encryptionKey to use this mode, or set encryption to KMS or DSSE to use the key.',
+    });
+  }
+  if (props.bucketKeyEnabled && encryption !== E.KMS && encryption !== E.KMS_MANAGED) {
+    throw new KmiValidationError({
+      path,
+      prop: 'bucketKeyEnabled',
+      given: `true with encryption ${encryption}`,
+      allowed: 'true only with KMS or KMS_MANAGED',
+      fix: 'S3 Bucket Keys apply to SSE-KMS only; remove bucketKeyEnabled.',
+    });
+  }
+  const algorithm = encryption === E.S3_MANAGED ? 'AES256'
+    : encryption === E.DSSE || encryption === E.DSSE_MANAGED ? 'aws:kms:dsse'
+      : 'aws:kms';
+  return {
+    encryption,
+    algorithm,
+    createKey: !hasKey && (encryption === E.KMS || encryption === E.DSSE),
+  };
+}

@@ -1,0 +1,47 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { ACCOUNT } from './app';
+
+/** One request to evaluate against a principal's identity policies and a resource policy. */
+export interface Request {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string | string[]>;
+  readonly identityPolicies?: Array<{ name: string; policy: any }>;
+  readonly resourcePolicy?: any;
+}
+
+export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+
+/**
+ * Evaluates a request as IAM would (identity policies, resource policy, explicit denies), with
+ * @cloud-copilot/iam-simulate. Requests are made over TLS 1.2 unless the context says otherwise.
+ */
+export async function evaluate(request: Request): Promise<Decision> {
+  const result = await runSimulation({
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: ACCOUNT },
+      contextVariables: {
+        'aws:SecureTransport': 'true',
+        ...(request.action.startsWith('s3:') ? { 's3:TlsVersion': '1.2' } : {}),
+        ...request.context,
+      },
+    },
+    identityPolicies: request.identityPolicies ?? [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: request.resourcePolicy,
+  }, { simulationMode: 'Strict' });
+  if (result.resultType === 'error') {
+    throw new Error(`simulation failed: ${JSON.stringify(result.errors)}`);
+  }
+  return result.overallResult;
+}
+
+/** An identity policy that allows everything: what an administrator's role typically has. */
+export const ALLOW_ALL = {
+  name: 'AdministratorAccess',
+  policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
