@@ -63,6 +63,8 @@ project.addTask('demo', {
   exec: 'ts-node --project demo/tsconfig.json demo/main.ts',
 });
 
+// Templates are collected afresh on every run.
+project.testTask.prependExec('rm -rf test-reports/templates');
 project.testTask.spawn(cfnLint);
 
 project.synth();

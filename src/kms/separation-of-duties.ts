@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
 import { KmiValidationError } from '../private/errors';
 import { DENY_TO_ADMINS, DENY_TO_USERS } from '../private/kms-actions';
 
@@ -24,7 +25,7 @@ export class SeparationOfDuties {
 
   public addAdmin(principal: iam.IPrincipal): void {
     const id = this.identify(principal);
-    this.refuseOverlap(id, this.users, 'admins', 'users');
+    this.refuseOverlap(principal, id, this.users, 'admins', 'users');
     if (this.admins.has(id)) {
       return;
     }
@@ -45,7 +46,7 @@ export class SeparationOfDuties {
 
   public addUser(principal: iam.IPrincipal): void {
     const id = this.identify(principal);
-    this.refuseOverlap(id, this.admins, 'users', 'admins');
+    this.refuseOverlap(principal, id, this.admins, 'users', 'admins');
     if (this.users.has(id)) {
       return;
     }
@@ -68,12 +69,12 @@ export class SeparationOfDuties {
     return JSON.stringify(Stack.of(this.key).resolve(principal.policyFragment.principalJson));
   }
 
-  private refuseOverlap(id: string, other: Map<string, iam.IPrincipal>, prop: string, otherProp: string): void {
+  private refuseOverlap(principal: iam.IPrincipal, id: string, other: Map<string, iam.IPrincipal>, prop: string, otherProp: string): void {
     if (other.has(id)) {
       throw new KmiValidationError({
         path: this.key.node.path,
         prop,
-        given: `${id}, which is also one of the key's ${otherProp}`,
+        given: `${Construct.isConstruct(principal) ? principal.node.path : id}, which is also one of the key's ${otherProp}`,
         allowed: `principals that are not ${otherProp}`,
         fix: 'Separation of duties: a principal either administers the key or uses it. Give each duty its own role.',
       });

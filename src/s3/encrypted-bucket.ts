@@ -136,6 +136,14 @@ export class EncryptedBucket extends s3.Bucket {
 
     this.serverAccessLogsBucket = this.configureAccessLogs(path, props);
 
+    if (choice.algorithm === 'aws:kms:dsse') {
+      for (const ruleId of ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']) {
+        Validations.of(this).acknowledge({
+          id: ruleId,
+          reason: 'The bucket uses DSSE-KMS (aws:kms:dsse): two layers of encryption, both with keys in AWS KMS, which exceeds SSE-KMS; the rule recognizes only the aws:kms algorithm value.',
+        });
+      }
+    }
     if (!props.replicationRules?.length) {
       for (const ruleId of ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']) {
         Validations.of(this).acknowledge({
