@@ -44,7 +44,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
     },
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
-    extraCliOptions: ['--ci'],
     jestVersion: '^29',
   },
   gitignore: ['/demo/cdk.out', '/test-reports', '/integ/cdk-integ.out.*', '/integ/**/cdk-integ.out.*', '*.tsbuildinfo'],

@@ -1,0 +1,91 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { analyzeTemplate, renderTable, ResourcePosture } from '../../src/audit/posture';
+import { EncryptedBucket, KmsKeyWithRotation } from '../../src';
+import { newStack, synth } from '../util/app';
+
+function postureOf(build: (stack: ReturnType<typeof newStack>) => void): ResourcePosture[] {
+  const stack = newStack();
+  build(stack);
+  return analyzeTemplate('TestStack', synth(stack).toJSON());
+}
+
+const row = (rows: ResourcePosture[], type: string, prefix: string) => {
+  const found = rows.filter((r) => r.type === type && r.logicalId.startsWith(prefix));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe('posture of the library\'s constructs', () => {
+  const rows = postureOf((stack) => {
+    new EncryptedBucket(stack, 'Strict');
+    new EncryptedBucket(stack, 'Lenient', { enforceEncryptionHeader: false, encryptionKey: new KmsKeyWithRotation(stack, 'Shared') });
+    new EncryptedBucket(stack, 'Sse', { encryption: s3.BucketEncryption.S3_MANAGED });
+  });
+
+  test('a default EncryptedBucket: SSE-KMS, its own rotating key, strict rule, TLS 1.2, option 3, no findings', () => {
+    expect(row(rows, 'AWS::S3::Bucket', 'Strict')).toMatchObject({
+      encryption: 'SSE-KMS',
+      key: expect.stringMatching(/^StrictKey/),
+      rotation: 'automatic every 365 days',
+      uploadRule: 'strict (aws:kms, bucket key only)',
+      tls: 'TLS >= 1.2',
+      option: '3 (AWS KMS, customer managed key)',
+      findings: [],
+    });
+  });
+  test('a lenient bucket is reported lenient', () => {
+    expect(row(rows, 'AWS::S3::Bucket', 'Lenient').uploadRule).toBe('lenient (aws:kms, bucket key only)');
+  });
+  test('an SSE-S3 bucket is option 3, AWS managed', () => {
+    expect(row(rows, 'AWS::S3::Bucket', 'Sse')).toMatchObject({ encryption: 'SSE-S3', option: '3 (AWS managed)', uploadRule: 'strict (AES256)', findings: [] });
+  });
+  test('the table has a row per resource', () => {
+    const table = renderTable(rows);
+    expect(table.split('\n').filter((l) => /^Strict[0-9A-F]{8} /.test(l))).toHaveLength(1);
+    expect(table.split('\n').filter((l) => /^StrictKey[0-9A-F]{8} /.test(l))).toHaveLength(1);
+    expect(table).toContain('KMI option');
+  });
+});
+
+describe('posture of plain aws-cdk-lib resources', () => {
+  const rows = postureOf((stack) => {
+    new s3.Bucket(stack, 'Plain', { blockPublicAccess: new s3.BlockPublicAccess({ blockPublicAcls: false, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }) });
+    new kms.Key(stack, 'NoRotation');
+  });
+
+  test('a plain bucket: no upload rule, SSE-C allowed, HTTP allowed, public access not blocked', () => {
+    const messages = row(rows, 'AWS::S3::Bucket', 'Plain').findings.map((f) => `${f.severity}: ${f.message}`);
+    expect(messages).toEqual([
+      'low: no default encryption configured: S3 applies SSE-S3',
+      'medium: SSE-C uploads allowed (keys held outside AWS, option 1)',
+      'low: no upload rule: uploads may ask for any server-side encryption',
+      'high: requests over plain HTTP are not denied',
+      'high: public access not fully blocked',
+    ]);
+  });
+  test('a key without rotation is a finding', () => {
+    expect(row(rows, 'AWS::KMS::Key', 'NoRotation').findings.map((f) => f.message)).toContain('symmetric key without automatic rotation');
+    expect(row(rows, 'AWS::KMS::Key', 'NoRotation').rotation).toBe('none');
+  });
+});
+
+describe('key-management options by key origin', () => {
+  test.each([
+    ['EXTERNAL', '1 (customer KMI: imported key material)'],
+    ['EXTERNAL_KEY_STORE', '1 (customer KMI: external key store)'],
+    ['AWS_CLOUDHSM', '2 (CloudHSM-backed key store)'],
+    ['AWS_KMS', '3 (AWS KMS, customer managed key)'],
+  ])('a key with Origin %s is option %s', (origin, option) => {
+    const [key] = analyzeTemplate('S', { Resources: { K: { Type: 'AWS::KMS::Key', Properties: { Origin: origin } } } });
+    expect(key.option).toBe(option);
+  });
+  test('a bucket on a key defined elsewhere says so', () => {
+    const [bucket] = analyzeTemplate('S', {
+      Resources: {
+        B: { Type: 'AWS::S3::Bucket', Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'arn:aws:kms:us-east-1:111111111111:key/k' } }] } } },
+      },
+    });
+    expect(bucket).toMatchObject({ key: 'arn:aws:kms:us-east-1:111111111111:key/k', option: '3 (AWS KMS, key defined elsewhere)', rotation: 'unknown (key defined elsewhere)' });
+  });
+});
