@@ -46,7 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestVersion: '^29',
   },
-  gitignore: ['/demo/cdk.out', '/test-reports', '/integ/cdk-integ.out.*', '/integ/**/cdk-integ.out.*', '*.tsbuildinfo'],
+  gitignore: ['/demo/cdk.out', '/test-reports', '/integ/cdk-integ.out.*', '/integ/**/cdk-integ.out.*', '*.tsbuildinfo', '.jsii.tabl.json'],
   npmIgnoreOptions: { ignorePatterns: ['/demo', '/integ', '/scripts', '/test-reports'] },
 });
 
@@ -57,13 +57,27 @@ const cfnLint = project.addTask('cfn-lint', {
 });
 
 // The README's first command: synthesize the demo app and print what protects each resource.
-project.addTask('demo', {
+const demo = project.addTask('demo', {
   description: 'Synthesize the demo app (demo/) and print the encryption posture of every resource',
   exec: 'ts-node --project demo/tsconfig.json demo/main.ts',
 });
 
+// Package only the JavaScript target locally and in CI; the release workflow packages each language
+// on a runner that has its toolchain.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// README and @example snippets must compile (jsii-rosetta, strict), against the compiled assembly.
+const examples = project.addTask('test:examples', {
+  description: 'Compile the library with jsii and every README and @example snippet with jsii-rosetta',
+});
+examples.spawn(project.compileTask);
+examples.exec('jsii-rosetta extract --strict');
+
 // Templates are collected afresh on every run.
 project.testTask.prependExec('rm -rf test-reports/templates');
+project.testTask.spawn(demo);
 project.testTask.spawn(cfnLint);
+project.testTask.spawn(examples);
 
 project.synth();

@@ -7,8 +7,8 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { analyzeAssembly, renderTable } from '../src/audit/posture';
 import { EncryptedBucket, KmsKeyWithRotation } from '../src';
+import { analyzeAssembly, renderTable } from '../src/audit/posture';
 
 const outdir = join(__dirname, 'cdk.out');
 // Path metadata lets the report name each resource by its construct path.

@@ -1,6 +1,6 @@
+import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Validations } from 'aws-cdk-lib';
 import { AccessLogsBucket, EncryptedBucket, KmsKeyWithRotation } from '../src';
 import { newStack } from './util/app';
 import { nagFindings } from './util/nag';

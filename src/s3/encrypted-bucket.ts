@@ -102,7 +102,8 @@ export class EncryptedBucket extends s3.Bucket {
       ...props,
       encryption: choice.encryption,
       encryptionKey,
-      bucketKeyEnabled: props.bucketKeyEnabled ?? (choice.encryption === s3.BucketEncryption.KMS || choice.encryption === s3.BucketEncryption.KMS_MANAGED ? true : undefined),
+      // S3 Bucket Keys cut KMS requests (and cost) for SSE-KMS; DSSE-KMS does not support them.
+      bucketKeyEnabled: props.bucketKeyEnabled ?? (choice.algorithm === 'aws:kms' ? true : undefined),
       blockedEncryptionTypes,
       enforceSSL: true,
       minimumTLSVersion: props.minimumTLSVersion ?? 1.2,

@@ -1,7 +1,7 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { analyzeTemplate, renderTable, ResourcePosture } from '../../src/audit/posture';
 import { EncryptedBucket, KmsKeyWithRotation } from '../../src';
+import { analyzeTemplate, renderTable, ResourcePosture } from '../../src/audit/posture';
 import { newStack, synth } from '../util/app';
 
 function postureOf(build: (stack: ReturnType<typeof newStack>) => void): ResourcePosture[] {

@@ -123,7 +123,7 @@ describe('bad input', () => {
 
   test('enableKeyRotation: false is refused', () => {
     expect(build({ enableKeyRotation: false }))
-      .toThrow("TestStack/Key: invalid enableKeyRotation: got false; allowed: true or unset (rotation is always on). Use kms.Key for a key that must not rotate.");
+      .toThrow('TestStack/Key: invalid enableKeyRotation: got false; allowed: true or unset (rotation is always on). Use kms.Key for a key that must not rotate.');
   });
   test.each([
     [kms.KeySpec.RSA_2048, /TestStack\/Key: invalid keySpec: got RSA_2048; allowed: SYMMETRIC_DEFAULT\. KMS rotates only symmetric encryption keys; asymmetric and HMAC keys cannot rotate/],

@@ -117,8 +117,8 @@ describe('props', () => {
     const { template } = bucketTemplate({ enforceEncryptionHeader: false });
     const rule = bucketPolicyStatements(template).find((s) => s.Sid === 'DenyUploadsStatingOtherEncryption');
     expect(rule.Condition).toEqual({
-      'Null': { 's3:x-amz-server-side-encryption': 'false' },
-      'StringNotEquals': { 's3:x-amz-server-side-encryption': 'aws:kms' },
+      Null: { 's3:x-amz-server-side-encryption': 'false' },
+      StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
     });
   });
   test('minimumTLSVersion 1.3 raises the TLS floor', () => {
