@@ -74,9 +74,30 @@ const examples = project.addTask('test:examples', {
 examples.spawn(project.compileTask);
 examples.exec('jsii-rosetta extract --strict');
 
+// Tier 6: integration tests in integ/. Snapshots are committed; `integ` verifies them without
+// credentials, `integ:deploy` deploys each test, runs its assertions and destroys it (AWS credentials).
+const integRunner = 'integ-runner --directory integ --language typescript --parallel-regions us-east-1';
+const integEnv = { TS_NODE_PROJECT: 'integ/tsconfig.json' };
+const integ = project.addTask('integ', {
+  description: 'Verify the committed integration test snapshots (no deployment)',
+  env: integEnv,
+  exec: integRunner,
+});
+project.addTask('integ:snapshot', {
+  description: 'Write the integration test snapshots from a synthesis, without deploying (review the diff)',
+  env: integEnv,
+  exec: `${integRunner} --update-on-failed --dry-run`,
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy every integration test to the current AWS account, run its assertions, destroy it, update snapshots',
+  env: integEnv,
+  exec: `${integRunner} --update-on-failed --force`,
+});
+
 // Templates are collected afresh on every run.
 project.testTask.prependExec('rm -rf test-reports/templates');
 project.testTask.spawn(demo);
+project.testTask.spawn(integ);
 project.testTask.spawn(cfnLint);
 project.testTask.spawn(examples);
 

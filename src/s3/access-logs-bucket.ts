@@ -24,6 +24,14 @@ export interface AccessLogsBucketProps {
    * @default - logs are kept
    */
   readonly lifecycleRules?: s3.LifecycleRule[];
+
+  /**
+   * Empty the bucket when it is deleted (a custom resource, as `s3.Bucket` does it). Requires
+   * `removalPolicy: RemovalPolicy.DESTROY`.
+   *
+   * @default false
+   */
+  readonly autoDeleteObjects?: boolean;
 }
 
 /**
@@ -68,6 +76,7 @@ export class AccessLogsBucket extends s3.Bucket {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       lifecycleRules: props.lifecycleRules,
+      autoDeleteObjects: props.autoDeleteObjects,
     });
 
     for (const statement of uploadRuleStatements(this, { algorithm: 'AES256', requireHeader: false, denySseC: true })) {

@@ -1,0 +1,68 @@
+/**
+ * EncryptedBucket, deployed: default encryption is SSE-KMS with the bucket's rotating key, SSE-C is
+ * blocked, and the bucket policy really rejects an upload that states no encryption while accepting
+ * one that states aws:kms. Deploy with `npx projen integ:deploy`.
+ */
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AccessLogsBucket, EncryptedBucket } from '../src';
+
+const app = new App();
+const stack = new Stack(app, 'KmiEncryptedBucketInteg');
+
+const logs = new AccessLogsBucket(stack, 'Logs', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+const bucket = new EncryptedBucket(stack, 'Bucket', {
+  serverAccessLogsBucket: logs,
+  removalPolicy: RemovalPolicy.DESTROY,
+  autoDeleteObjects: true,
+});
+
+// Tries uploads as a role that IAM allows to put objects, so any refusal comes from the bucket policy.
+const prober = new lambda.Function(stack, 'UploadProber', {
+  runtime: lambda.Runtime.NODEJS_22_X,
+  handler: 'index.handler',
+  timeout: Duration.seconds(30),
+  environment: { BUCKET: bucket.bucketName },
+  code: lambda.Code.fromInline(`
+const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
+const s3 = new S3Client({});
+async function put(key, extra) {
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: process.env.BUCKET, Key: key, Body: 'probe', ...extra }));
+    return 'Allowed';
+  } catch (e) {
+    return e.name;
+  }
+}
+exports.handler = async () => ({
+  noHeader: await put('probe/no-header', {}),
+  aes256: await put('probe/aes256', { ServerSideEncryption: 'AES256' }),
+  awsKms: await put('probe/aws-kms', { ServerSideEncryption: 'aws:kms' }),
+});
+`),
+});
+bucket.grantPut(prober);
+
+const integ = new IntegTest(app, 'EncryptedBucket', { testCases: [stack] });
+
+integ.assertions
+  .awsApiCall('S3', 'getBucketEncryption', { Bucket: bucket.bucketName })
+  .expect(ExpectedResult.objectLike({
+    ServerSideEncryptionConfiguration: {
+      Rules: Match.arrayWith([Match.objectLike({
+        ApplyServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }),
+        BucketKeyEnabled: true,
+      })]),
+    },
+  }));
+
+integ.assertions
+  .awsApiCall('S3', 'getBucketVersioning', { Bucket: bucket.bucketName })
+  .expect(ExpectedResult.objectLike({ Status: 'Enabled' }));
+
+integ.assertions
+  .invokeFunction({ functionName: prober.functionName })
+  .expect(ExpectedResult.objectLike({
+    Payload: JSON.stringify({ noHeader: 'AccessDenied', aes256: 'AccessDenied', awsKms: 'Allowed' }),
+  }));
