@@ -129,6 +129,7 @@ export class EncryptedBucket extends s3.Bucket {
       algorithm: choice.algorithm,
       requireHeader: this.enforceEncryptionHeader,
       key: isKms ? encryptionKey : undefined,
+      awsManagedKey: isKms && !encryptionKey,
       denySseC,
     });
     for (const statement of statements) {

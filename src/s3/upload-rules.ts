@@ -23,6 +23,11 @@ export interface UploadRules {
   readonly requireHeader: boolean;
   /** The bucket's customer managed key: a request naming another KMS key is denied. */
   readonly key?: kms.IKey;
+  /**
+   * The bucket encrypts with the AWS managed key `aws/s3`: a request naming any KMS key is denied,
+   * since a named key would replace the bucket's.
+   */
+  readonly awsManagedKey?: boolean;
   /** Deny SSE-C (customer-provided key) uploads. */
   readonly denySseC: boolean;
 }
@@ -59,6 +64,8 @@ export function uploadRuleStatements(bucket: s3.IBucket, rules: UploadRules): ia
       Null: { [SSE_KMS_KEY_HEADER]: 'false' },
       StringNotEquals: { [SSE_KMS_KEY_HEADER]: [rules.key.keyArn, rules.key.keyId] },
     }));
+  } else if (rules.awsManagedKey) {
+    statements.push(deny('DenyUploadsNamingOtherKmsKey', { Null: { [SSE_KMS_KEY_HEADER]: 'false' } }));
   }
   if (rules.denySseC) {
     statements.push(deny('DenySseCUploads', { Null: { [SSE_C_HEADER]: 'false' } }));

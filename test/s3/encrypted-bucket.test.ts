@@ -107,11 +107,11 @@ describe('props', () => {
     });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
-  test('KMS_MANAGED uses the AWS managed key and has no key rule', () => {
+  test('KMS_MANAGED uses the AWS managed key and denies uploads that name any key', () => {
     const { template } = bucketTemplate({ encryption: s3.BucketEncryption.KMS_MANAGED });
     template.resourceCountIs('AWS::KMS::Key', 0);
-    const sids = bucketPolicyStatements(template).map((s) => s.Sid).filter(Boolean);
-    expect(sids).toEqual(['DenyUploadsNotStatingBucketEncryption', 'DenySseCUploads']);
+    const rule = bucketPolicyStatements(template).find((s) => s.Sid === 'DenyUploadsNamingOtherKmsKey');
+    expect(rule.Condition).toEqual({ Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' } });
   });
   test('enforceEncryptionHeader: false writes the lenient rule', () => {
     const { template } = bucketTemplate({ enforceEncryptionHeader: false });

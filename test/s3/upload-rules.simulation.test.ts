@@ -25,7 +25,8 @@ function fixture(props: EncryptedBucketProps): Fixture {
   new EncryptedBucket(stack, 'Bucket', props);
   const resolver = new TemplateResolver(synth(stack).toJSON());
   const bucket = resolver.logicalId('AWS::S3::Bucket', 'Bucket');
-  const key = props.encryption === s3.BucketEncryption.S3_MANAGED ? undefined : resolver.logicalId('AWS::KMS::Key', 'BucketKey');
+  const managed = [s3.BucketEncryption.S3_MANAGED, s3.BucketEncryption.KMS_MANAGED, s3.BucketEncryption.DSSE_MANAGED];
+  const key = managed.includes(props.encryption!) ? undefined : resolver.logicalId('AWS::KMS::Key', 'BucketKey');
   return {
     bucketPolicy: resolver.properties(resolver.logicalId('AWS::S3::BucketPolicy', 'BucketPolicy')).PolicyDocument,
     objectArn: `${resolver.bucketArn(bucket)}/records/2026/report.csv`,
@@ -139,6 +140,8 @@ describe('strict DSSE-KMS bucket (encryption: DSSE)', () => {
     ['no encryption header', noHeader, 'ExplicitlyDenied'],
     ['AES256', aes256, 'ExplicitlyDenied'],
     ['aws:kms with the bucket key', kmsWithBucketKey, 'ExplicitlyDenied'],
+    ['aws:kms naming no key', kmsNamingNoKey, 'ExplicitlyDenied'],
+    ['aws:kms with another key', kmsWithOtherKey, 'ExplicitlyDenied'],
     ['aws:kms:dsse with the bucket key', dsseWithBucketKey, 'Allowed'],
     ['aws:kms:dsse naming no key', dsseNamingNoKey, 'Allowed'],
     ['aws:kms:dsse with another key', dsseWithOtherKey, 'ExplicitlyDenied'],
@@ -158,6 +161,22 @@ describe('lenient DSSE-KMS bucket', () => {
     ['aws:kms naming no key', kmsNamingNoKey, 'ExplicitlyDenied'],
     ['aws:kms:dsse with another key', dsseWithOtherKey, 'ExplicitlyDenied'],
     ['SSE-C', sseC, 'ExplicitlyDenied'],
+  ]))('an upload with $name is $expected', async ({ headers, expected }) => {
+    expect(await upload(f, headers)).toEqual(expected);
+  });
+});
+
+describe('strict SSE-KMS bucket on the AWS managed key (encryption: KMS_MANAGED)', () => {
+  const f = fixture({ encryption: s3.BucketEncryption.KMS_MANAGED });
+  test.each(rows([
+    ['no encryption header', noHeader, 'ExplicitlyDenied'],
+    ['AES256', aes256, 'ExplicitlyDenied'],
+    ['aws:kms naming no key', kmsNamingNoKey, 'Allowed'],
+    ['aws:kms with a customer managed key', kmsWithOtherKey, 'ExplicitlyDenied'],
+    ['SSE-C', sseC, 'ExplicitlyDenied'],
+    ['aws:kms over plain HTTP', over(plainHttp, kmsNamingNoKey), 'ExplicitlyDenied'],
+    ['aws:kms over TLS 1.0', over(tls10, kmsNamingNoKey), 'ExplicitlyDenied'],
+    ['aws:kms over TLS 1.3', over(tls13, kmsNamingNoKey), 'Allowed'],
   ]))('an upload with $name is $expected', async ({ headers, expected }) => {
     expect(await upload(f, headers)).toEqual(expected);
   });
