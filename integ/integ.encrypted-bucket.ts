@@ -3,8 +3,8 @@
  * blocked, and the bucket policy really rejects an upload that states no encryption while accepting
  * one that states aws:kms. Deploy with `npx projen integ:deploy`.
  */
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AccessLogsBucket, EncryptedBucket } from '../src';
 

@@ -2,8 +2,8 @@
  * KmsKeyWithRotation, deployed: rotation is on with the default period, and the key policy holds the
  * separation-of-duties denies. Deploy with `npx projen integ:deploy`.
  */
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { KmsKeyWithRotation } from '../src';
 

@@ -16,70 +16,54 @@ import { DENY_TO_ADMINS, DENY_TO_USERS } from '../private/kms-actions';
  * key. Admin actions are never denied to admins, so the key can always be managed.
  */
 export class SeparationOfDuties {
-  private readonly admins = new Map<string, iam.IPrincipal>();
-  private readonly users = new Map<string, iam.IPrincipal>();
-  private denyAdmins?: iam.PolicyStatement;
-  private denyUsers?: iam.PolicyStatement;
+  private readonly admins: Duty = { prop: 'admins', members: new Set(), sid: 'DenyCryptographicUseToKeyAdministrators', denied: DENY_TO_ADMINS };
+  private readonly users: Duty = { prop: 'users', members: new Set(), sid: 'DenyKeyManagementToKeyUsers', denied: DENY_TO_USERS };
 
   constructor(private readonly key: kms.Key) {}
 
+  /** Records a key administrator and denies it cryptographic use. */
   public addAdmin(principal: iam.IPrincipal): void {
-    const id = this.identify(principal);
-    this.refuseOverlap(principal, id, this.users, 'admins', 'users');
-    if (this.admins.has(id)) {
-      return;
-    }
-    this.admins.set(id, principal);
-    if (isSpecificIdentity(this.key, principal)) {
-      if (!this.denyAdmins) {
-        this.denyAdmins = new iam.PolicyStatement({
-          sid: 'DenyCryptographicUseToKeyAdministrators',
-          effect: iam.Effect.DENY,
-          actions: DENY_TO_ADMINS,
-          resources: ['*'],
-        });
-        this.key.addToResourcePolicy(this.denyAdmins);
-      }
-      this.denyAdmins.addPrincipals(principal);
-    }
+    this.add(principal, this.admins, this.users);
   }
 
+  /** Records a key user and denies it key management. */
   public addUser(principal: iam.IPrincipal): void {
-    const id = this.identify(principal);
-    this.refuseOverlap(principal, id, this.admins, 'users', 'admins');
-    if (this.users.has(id)) {
-      return;
-    }
-    this.users.set(id, principal);
-    if (isSpecificIdentity(this.key, principal)) {
-      if (!this.denyUsers) {
-        this.denyUsers = new iam.PolicyStatement({
-          sid: 'DenyKeyManagementToKeyUsers',
-          effect: iam.Effect.DENY,
-          actions: DENY_TO_USERS,
-          resources: ['*'],
-        });
-        this.key.addToResourcePolicy(this.denyUsers);
-      }
-      this.denyUsers.addPrincipals(principal);
-    }
+    this.add(principal, this.users, this.admins);
   }
 
-  private identify(principal: iam.IPrincipal): string {
-    return JSON.stringify(Stack.of(this.key).resolve(principal.policyFragment.principalJson));
-  }
-
-  private refuseOverlap(principal: iam.IPrincipal, id: string, other: Map<string, iam.IPrincipal>, prop: string, otherProp: string): void {
-    if (other.has(id)) {
+  private add(principal: iam.IPrincipal, duty: Duty, other: Duty): void {
+    const id = JSON.stringify(Stack.of(this.key).resolve(principal.policyFragment.principalJson));
+    if (other.members.has(id)) {
       throw new KmiValidationError({
         path: this.key.node.path,
-        prop,
-        given: `${Construct.isConstruct(principal) ? principal.node.path : id}, which is also one of the key's ${otherProp}`,
-        allowed: `principals that are not ${otherProp}`,
+        prop: duty.prop,
+        given: `${Construct.isConstruct(principal) ? principal.node.path : id}, which is also one of the key's ${other.prop}`,
+        allowed: `principals that are not ${other.prop}`,
         fix: 'Separation of duties: a principal either administers the key or uses it. Give each duty its own role.',
       });
     }
+    if (duty.members.has(id)) {
+      return;
+    }
+    duty.members.add(id);
+    if (!isSpecificIdentity(this.key, principal)) {
+      return;
+    }
+    if (!duty.deny) {
+      duty.deny = new iam.PolicyStatement({ sid: duty.sid, effect: iam.Effect.DENY, actions: duty.denied, resources: ['*'] });
+      this.key.addToResourcePolicy(duty.deny);
+    }
+    duty.deny.addPrincipals(principal);
   }
+}
+
+/** One side of the separation: its members (by resolved principal) and the Deny that binds them. */
+interface Duty {
+  readonly prop: string;
+  readonly members: Set<string>;
+  readonly sid: string;
+  readonly denied: string[];
+  deny?: iam.PolicyStatement;
 }
 
 /**
