@@ -1,6 +1,6 @@
 /**
- * EncryptedBucket, deployed: default encryption is SSE-KMS with the bucket's rotating key, SSE-C is
- * blocked, and the bucket policy really rejects an upload that states no encryption while accepting
+ * EncryptedBucket, deployed: default encryption is SSE-KMS with S3 Bucket Keys, versioning is on,
+ * and the bucket policy really rejects an upload that states no encryption or AES256 while accepting
  * one that states aws:kms. Deploy with `npx projen integ:deploy`.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';

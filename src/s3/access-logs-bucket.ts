@@ -1,8 +1,9 @@
-import { Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { uploadRuleStatements } from './upload-rules';
+import { acknowledgeRule } from '../private/acknowledge';
 
 /** Construct id of the access log bucket shared by the EncryptedBuckets of a stack. */
 const SHARED_ID = 'KmiAccessLogsBucket';
@@ -83,30 +84,13 @@ export class AccessLogsBucket extends s3.Bucket {
       this.addToResourcePolicy(statement);
     }
 
-    const acknowledge = (reason: string, ...ids: string[]) => {
-      for (const ruleId of ids) {
-        Validations.of(this).acknowledge({ id: ruleId, reason });
-      }
-    };
-    acknowledge(
+    acknowledgeRule(this, 'S3BucketLoggingEnabled',
       'This bucket is the destination of S3 server access logs; logging its own access to itself would log every log delivery, without end.',
-      'AwsSolutions-S1',
-      'NIST.800.53.R5-S3BucketLoggingEnabled',
-      'HIPAA.Security-S3BucketLoggingEnabled',
-      'PCI.DSS.321-S3BucketLoggingEnabled',
-    );
-    acknowledge(
-      'S3 server access log delivery supports only SSE-S3 destination buckets, not SSE-KMS; the logs are encrypted at rest with SSE-S3 (AES-256).',
-      'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      'HIPAA.Security-S3DefaultEncryptionKMS',
-      'PCI.DSS.321-S3DefaultEncryptionKMS',
-    );
-    acknowledge(
-      'Access logs are an audit trail written by S3 itself; cross-Region replication is a choice for the account owner (replicationRules on a bucket they own), not one a log bucket can make alone.',
-      'NIST.800.53.R5-S3BucketReplicationEnabled',
-      'HIPAA.Security-S3BucketReplicationEnabled',
-      'PCI.DSS.321-S3BucketReplicationEnabled',
-    );
+      'AwsSolutions-S1');
+    acknowledgeRule(this, 'S3DefaultEncryptionKMS',
+      'S3 server access log delivery supports only SSE-S3 destination buckets, not SSE-KMS; the logs are encrypted at rest with SSE-S3 (AES-256).');
+    acknowledgeRule(this, 'S3BucketReplicationEnabled',
+      'Access logs are an audit trail written by S3 itself; cross-Region replication is a choice for the account owner (replicationRules on a bucket they own), not one a log bucket can make alone.');
   }
 
   /**

@@ -1,10 +1,11 @@
-import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessLogsBucket } from './access-logs-bucket';
 import { uploadRuleStatements } from './upload-rules';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
+import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, KmiValidationError } from '../private/errors';
 
 /** Minimum TLS versions a bucket may require. */
@@ -139,26 +140,18 @@ export class EncryptedBucket extends s3.Bucket {
     this.serverAccessLogsBucket = this.configureAccessLogs(path, props);
 
     if (choice.algorithm === 'aws:kms:dsse') {
-      for (const ruleId of ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']) {
-        Validations.of(this).acknowledge({
-          id: ruleId,
-          reason: 'The bucket uses DSSE-KMS (aws:kms:dsse): two layers of encryption, both with keys in AWS KMS, which exceeds SSE-KMS; the rule recognizes only the aws:kms algorithm value.',
-        });
-      }
+      acknowledgeRule(this, 'S3DefaultEncryptionKMS',
+        'The bucket uses DSSE-KMS (aws:kms:dsse): two layers of encryption, both with keys in AWS KMS, which exceeds SSE-KMS; the rule recognizes only the aws:kms algorithm value.');
     }
     if (!props.replicationRules?.length) {
-      for (const ruleId of ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']) {
-        Validations.of(this).acknowledge({
-          id: ruleId,
-          reason: 'Cross-Region replication needs a destination bucket in another Region that a lone bucket cannot create; durability within the Region comes from S3 and versioning, and replicationRules can be added when a destination exists.',
-        });
-      }
+      acknowledgeRule(this, 'S3BucketReplicationEnabled',
+        'Cross-Region replication needs a destination bucket in another Region that a lone bucket cannot create; durability within the Region comes from S3 and versioning, and replicationRules can be added when a destination exists.');
     }
   }
 
   private configureAccessLogs(path: string, props: EncryptedBucketProps): s3.IBucket {
     const destination = props.serverAccessLogsBucket ?? AccessLogsBucket.of(this);
-    if (destination.encryptionKey) {
+    if (destination.encryptionKey || (destination instanceof EncryptedBucket && destination.serverSideEncryption !== 'AES256')) {
       throw new KmiValidationError({
         path,
         prop: 'serverAccessLogsBucket',

@@ -227,6 +227,12 @@ describe('bad input', () => {
     expect(build({ encryption: s3.BucketEncryption.S3_MANAGED, bucketKeyEnabled: true }))
       .toThrow('TestStack/Bucket: invalid bucketKeyEnabled: got true with encryption S3_MANAGED; allowed: true only with KMS or KMS_MANAGED.');
   });
+  test('a serverAccessLogsBucket on the AWS managed KMS key is refused', () => {
+    const stack = newStack();
+    const logs = new EncryptedBucket(stack, 'Logs', { encryption: s3.BucketEncryption.KMS_MANAGED });
+    expect(() => new EncryptedBucket(stack, 'Bucket', { serverAccessLogsBucket: logs }))
+      .toThrow('TestStack/Bucket: invalid serverAccessLogsBucket: got TestStack/Logs, encrypted with a KMS key; allowed: a bucket encrypted with SSE-S3, such as an AccessLogsBucket.');
+  });
   test('an SSE-KMS serverAccessLogsBucket is refused', () => {
     const stack = newStack();
     const logs = new EncryptedBucket(stack, 'Logs');
