@@ -3,11 +3,11 @@
  * from the templates to print what protects each resource. Run it with `npx projen demo`.
  */
 import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { EncryptedBucket, KmsKeyWithRotation } from '../src';
+import { EncryptedBucket, EncryptedVolume, KmsKeyWithRotation } from '../src';
 import { analyzeAssembly, renderTable } from '../src/audit/posture';
 
 const outdir = join(__dirname, 'cdk.out');
@@ -31,6 +31,9 @@ new EncryptedBucket(stack, 'ServiceWrites', { enforceEncryptionHeader: false });
 new EncryptedBucket(stack, 'Archive', { encryption: s3.BucketEncryption.DSSE });
 // SSE-S3: AWS provides method and KMI (option 3). NIST, HIPAA and PCI packs ask for KMS here, and say so.
 new EncryptedBucket(stack, 'StaticAssets', { encryption: s3.BucketEncryption.S3_MANAGED });
+
+// An EBS volume, encrypted with a new rotating key that only EC2 may use.
+new EncryptedVolume(stack, 'DataVolume', { availabilityZone: stack.availabilityZones[0], size: Size.gibibytes(50) });
 
 for (const role of [keyAdmins, recordsApp]) {
   for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {

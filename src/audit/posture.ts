@@ -75,7 +75,7 @@ export function analyzeAssembly(dir: string): ResourcePosture[] {
   return results;
 }
 
-/** Reports the KMS keys and S3 buckets of one template. */
+/** Reports the KMS keys, S3 buckets and EBS volumes of one template. */
 export function analyzeTemplate(stack: string, template: Template): ResourcePosture[] {
   const resources = template.Resources ?? {};
   const results: ResourcePosture[] = [];
@@ -86,6 +86,8 @@ export function analyzeTemplate(stack: string, template: Template): ResourcePost
       results.push({ ...base, encryption: 'KMS key', key: '-', uploadRule: '-', tls: '-', ...facts });
     } else if (resource.Type === 'AWS::S3::Bucket') {
       results.push({ ...base, ...bucketFacts(logicalId, resource.Properties ?? {}, resources) });
+    } else if (resource.Type === 'AWS::EC2::Volume') {
+      results.push({ ...base, ...volumeFacts(resource.Properties ?? {}, resources) });
     }
   }
   return results;
@@ -101,9 +103,10 @@ function keyFacts(props: any): KeyFacts {
     findings.push({ severity: 'medium', message: 'symmetric key without automatic rotation' });
   }
   const statements: any[] = props.KeyPolicy?.Statement ?? [];
+  const delegatesAll = statements.some((s) => s.Effect === 'Allow' && [].concat(s.Action ?? []).includes('kms:*' as never));
   const separated = statements.some((s) => s.Effect === 'Deny' && /CryptographicUse|KeyManagement/.test(s.Sid ?? ''));
-  if (!separated) {
-    findings.push({ severity: 'low', message: 'no separation of duties in the key policy (no admins/users named)' });
+  if (delegatesAll && !separated) {
+    findings.push({ severity: 'low', message: 'key policy leaves all of KMS to IAM policies: no admins or users kept apart' });
   }
   const option: KmiOption = origin === 'EXTERNAL' ? '1 (customer KMI: imported key material)'
     : origin === 'EXTERNAL_KEY_STORE' ? '1 (customer KMI: external key store)'
@@ -125,25 +128,9 @@ function bucketFacts(logicalId: string, props: any, resources: NonNullable<Templ
   let option: KmiOption = '3 (AWS managed)';
   if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') {
     encryption = algorithm === 'aws:kms' ? 'SSE-KMS' : 'DSSE-KMS';
-    if (keyRef !== undefined) {
-      const keyId = referencedLogicalId(keyRef);
-      const keyResource = keyId ? resources[keyId] : undefined;
-      if (keyResource?.Type === 'AWS::KMS::Key') {
-        const facts = keyFacts(keyResource.Properties ?? {});
-        key = (keyResource.Metadata?.['aws:cdk:path'] ?? keyId!).replace(/\/Resource$/, '');
-        rotation = facts.rotation;
-        option = facts.option;
-        if (facts.rotation === 'none') {
-          findings.push({ severity: 'medium', message: `bucket key ${keyId} does not rotate` });
-        }
-      } else {
-        key = typeof keyRef === 'string' ? keyRef : JSON.stringify(keyRef);
-        rotation = 'unknown (key defined elsewhere)';
-        option = '3 (AWS KMS, key defined elsewhere)';
-      }
-    } else {
-      key = 'AWS managed (aws/s3)';
-    }
+    const described = describeKey(keyRef, resources, 'AWS managed (aws/s3)');
+    ({ key, rotation, option } = described);
+    findings.push(...described.findings);
   } else if (algorithm === 'AES256') {
     encryption = 'SSE-S3';
   } else {
@@ -171,6 +158,48 @@ function bucketFacts(logicalId: string, props: any, resources: NonNullable<Templ
     findings.push({ severity: 'high', message: 'public access not fully blocked' });
   }
   return { encryption, key, rotation, uploadRule, tls, option, findings };
+}
+
+function volumeFacts(props: any, resources: NonNullable<Template['Resources']>) {
+  const encrypted = props.Encrypted === true || props.Encrypted === 'true';
+  if (!encrypted) {
+    return {
+      encryption: 'none',
+      key: '-',
+      rotation: '-',
+      uploadRule: '-',
+      tls: '-',
+      option: 'none' as KmiOption,
+      findings: [{ severity: 'high' as Severity, message: 'EBS volume not encrypted (unless EBS encryption by default is on)' }],
+    };
+  }
+  const key = describeKey(props.KmsKeyId, resources, 'AWS managed (aws/ebs)');
+  return { encryption: 'EBS (KMS)', uploadRule: '-', tls: '-', ...key };
+}
+
+/** The key, rotation, option and findings of a resource encrypted with the key `keyRef` names. */
+function describeKey(keyRef: any, resources: NonNullable<Template['Resources']>, awsManaged: string) {
+  if (keyRef === undefined) {
+    return { key: awsManaged, rotation: 'managed by AWS', option: '3 (AWS managed)' as KmiOption, findings: [] as Finding[] };
+  }
+  const keyId = referencedLogicalId(keyRef);
+  const keyResource = keyId ? resources[keyId] : undefined;
+  if (keyResource?.Type === 'AWS::KMS::Key') {
+    const facts = keyFacts(keyResource.Properties ?? {});
+    const findings: Finding[] = facts.rotation === 'none' ? [{ severity: 'medium', message: `key ${keyId} does not rotate` }] : [];
+    return {
+      key: (keyResource.Metadata?.['aws:cdk:path'] ?? keyId!).replace(/\/Resource$/, ''),
+      rotation: facts.rotation,
+      option: facts.option,
+      findings,
+    };
+  }
+  return {
+    key: typeof keyRef === 'string' ? keyRef : JSON.stringify(keyRef),
+    rotation: 'unknown (key defined elsewhere)',
+    option: '3 (AWS KMS, key defined elsewhere)' as KmiOption,
+    findings: [] as Finding[],
+  };
 }
 
 function bucketPolicyStatements(bucketId: string, resources: NonNullable<Template['Resources']>): any[] {

@@ -1,6 +1,9 @@
+import { Size } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EncryptedBucket, KmsKeyWithRotation } from '../../src';
+import { EncryptedBucket, EncryptedVolume, KmsKeyWithRotation } from '../../src';
 import { analyzeTemplate, renderTable, ResourcePosture } from '../../src/audit/posture';
 import { newStack, synth } from '../util/app';
 
@@ -87,5 +90,43 @@ describe('key-management options by key origin', () => {
       },
     });
     expect(bucket).toMatchObject({ key: 'arn:aws:kms:us-east-1:111111111111:key/k', option: '3 (AWS KMS, key defined elsewhere)', rotation: 'unknown (key defined elsewhere)' });
+  });
+});
+
+describe('posture of EBS volumes', () => {
+  const rows = postureOf((stack) => {
+    new EncryptedVolume(stack, 'Encrypted', { availabilityZone: 'us-east-1a', size: Size.gibibytes(8) });
+    new ec2.Volume(stack, 'Plain', { availabilityZone: 'us-east-1a', size: Size.gibibytes(8) });
+    new ec2.Volume(stack, 'StaleKey', { availabilityZone: 'us-east-1a', size: Size.gibibytes(8), encrypted: true, encryptionKey: new kms.Key(stack, 'NoRotationKey') });
+  });
+
+  test('an EncryptedVolume: EBS with its own rotating key, option 3, no findings', () => {
+    expect(row(rows, 'AWS::EC2::Volume', 'Encrypted')).toMatchObject({
+      encryption: 'EBS (KMS)',
+      key: expect.stringMatching(/^EncryptedKey/),
+      rotation: 'automatic every 365 days',
+      option: '3 (AWS KMS, customer managed key)',
+      findings: [],
+    });
+  });
+  test('an unencrypted volume is a high finding', () => {
+    expect(row(rows, 'AWS::EC2::Volume', 'Plain')).toMatchObject({ encryption: 'none', option: 'none', findings: [{ severity: 'high' }] });
+  });
+  test('a volume on a key that does not rotate is a finding', () => {
+    expect(row(rows, 'AWS::EC2::Volume', 'StaleKey').findings.map((f) => f.message)).toEqual([expect.stringMatching(/^key NoRotationKey[0-9A-F]+ does not rotate$/)]);
+  });
+});
+
+describe('separation of duties in key policies', () => {
+  test('a key that leaves everything to IAM is a low finding; one with admins and users is not', () => {
+    const rows = postureOf((stack) => {
+      new KmsKeyWithRotation(stack, 'Open');
+      new KmsKeyWithRotation(stack, 'Separated', {
+        admins: [new iam.ArnPrincipal('arn:aws:iam::111111111111:role/KeyAdmin')],
+        users: [new iam.ArnPrincipal('arn:aws:iam::111111111111:role/App')],
+      });
+    });
+    expect(row(rows, 'AWS::KMS::Key', 'Open').findings).toEqual([{ severity: 'low', message: 'key policy leaves all of KMS to IAM policies: no admins or users kept apart' }]);
+    expect(row(rows, 'AWS::KMS::Key', 'Separated').findings).toEqual([]);
   });
 });

@@ -96,6 +96,7 @@ export class TemplateResolver {
       case 'AWS::S3::Bucket': return this.bucketName(name);
       case 'AWS::KMS::Key': return this.keyId(name);
       case 'AWS::IAM::Role': return name;
+      case 'AWS::EC2::Volume': return `vol-${createHash('sha256').update(name).digest('hex').slice(0, 17)}`;
       default: throw new Error(`cannot resolve Ref ${name} (${type})`);
     }
   }
