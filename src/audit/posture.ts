@@ -14,7 +14,6 @@ import { join } from 'node:path';
 export type KmiOption =
   | '1 (customer KMI: external key store)'
   | '1 (customer KMI: imported key material)'
-  | '1 (customer-provided keys: SSE-C)'
   | '2 (CloudHSM-backed key store)'
   | '3 (AWS KMS, customer managed key)'
   | '3 (AWS managed)'

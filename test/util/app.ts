@@ -26,7 +26,7 @@ export function synth(stack: Stack): Template {
   return template;
 }
 
-/** The template with asset hashes and the CDK version metadata stripped, for snapshots. */
+/** The template with asset hashes replaced by a placeholder, for snapshots that survive asset changes. */
 export function snapshotOf(template: Template): unknown {
   const json = JSON.stringify(template.toJSON());
   return JSON.parse(json.replace(/[0-9a-f]{64}\.(zip|json)/g, 'ASSET.$1'));
