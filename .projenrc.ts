@@ -26,7 +26,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/integ-runner@~2.197.10',
     '@types/node@^20',
+    // Custom resource handlers: AWS SDK v3 (provided by the Lambda runtime, so bundled as external) and their tests.
+    '@aws-sdk/client-ec2',
+    '@aws-sdk/client-kms',
+    '@smithy/protocol-http',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock',
   ],
+  // Handlers in src/**/*.lambda.ts are bundled with esbuild into assets/ and wrapped in a generated Function.
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
 
   publishToPypi: { distName: 'cdk-kmi', module: 'cdk_kmi' },
   publishToMaven: {
@@ -94,8 +102,9 @@ project.addTask('integ:deploy', {
   exec: `${integRunner} --update-on-failed --force`,
 });
 
-// Templates are collected afresh on every run.
+// Templates are collected afresh on every run; handlers are bundled first (constructs synthesize their assets).
 project.testTask.prependExec('rm -rf test-reports/templates');
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 project.testTask.spawn(demo);
 project.testTask.spawn(integ);
 project.testTask.spawn(cfnLint);

@@ -1,20 +1,10 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { Ec2KeyUsers, ec2OnlyKeyPolicy } from './ec2-only-key-policy';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
 import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, KmiValidationError } from '../private/errors';
-import { KEY_ADMIN_ACTIONS } from '../private/kms-actions';
-
-/** What EBS asks of a volume's key on behalf of the principals that create, attach or start from the volume. */
-const EBS_KEY_USE_ACTIONS = [
-  'kms:Decrypt',
-  'kms:DescribeKey',
-  'kms:Encrypt',
-  'kms:GenerateDataKey*',
-  'kms:ReEncrypt*',
-];
 
 /**
  * Properties of an `EncryptedVolume`.
@@ -65,7 +55,7 @@ export class EncryptedVolume extends ec2.Volume {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const encryptionKey = props.encryptionKey ?? new KmsKeyWithRotation(scope, `${id}Key`, {
       description: `Encrypts the EBS volume ${path}; usable only through EC2`,
-      policy: ec2OnlyKeyPolicy(Stack.of(scope)),
+      policy: ec2OnlyKeyPolicy(Stack.of(scope), Ec2KeyUsers.IAM_AUTHORIZED),
       // A snapshot taken on removal stays encrypted with this key, so the key goes only if the volume goes without one.
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
@@ -74,39 +64,4 @@ export class EncryptedVolume extends ec2.Volume {
     acknowledgeRule(this, 'EC2EBSInBackupPlan',
       'Backup plans are chosen per workload, not per volume: add this volume to an AWS Backup plan (BackupResource.fromConstruct). Its data outlives the stack by default through a final snapshot (RemovalPolicy.SNAPSHOT).');
   }
-}
-
-/**
- * A key policy that lets the account administer the key through IAM and use it only through EC2.
- */
-function ec2OnlyKeyPolicy(stack: Stack): iam.PolicyDocument {
-  const account = new iam.AccountRootPrincipal();
-  const viaEc2 = {
-    'kms:ViaService': `ec2.${stack.region}.amazonaws.com`,
-    'kms:CallerAccount': stack.account,
-  };
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        sid: 'AllowKeyAdministrationThroughIam',
-        principals: [account],
-        actions: KEY_ADMIN_ACTIONS,
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'AllowUseThroughEc2Only',
-        principals: [account],
-        actions: EBS_KEY_USE_ACTIONS,
-        resources: ['*'],
-        conditions: { StringEquals: viaEc2 },
-      }),
-      new iam.PolicyStatement({
-        sid: 'AllowGrantsForEbsResourcesThroughEc2Only',
-        principals: [account],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: { StringEquals: viaEc2, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }),
-    ],
-  });
 }
