@@ -7,7 +7,7 @@ import { App, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { EncryptedBucket, EncryptedVolume, KmsKeyWithRotation } from '../src';
+import { EbsEncryptionByDefault, EncryptedBucket, EncryptedVolume, KmsKeyWithRotation } from '../src';
 import { analyzeAssembly, renderTable } from '../src/audit/posture';
 
 const outdir = join(__dirname, 'cdk.out');
@@ -34,6 +34,9 @@ new EncryptedBucket(stack, 'StaticAssets', { encryption: s3.BucketEncryption.S3_
 
 // An EBS volume, encrypted with a new rotating key that only EC2 may use.
 new EncryptedVolume(stack, 'DataVolume', { availabilityZone: stack.availabilityZones[0], size: Size.gibibytes(50) });
+
+// Every new EBS volume of the account and Region encrypted, with a rotating key only EC2 may use.
+new EbsEncryptionByDefault(stack, 'EbsEncryptionByDefault');
 
 for (const role of [keyAdmins, recordsApp]) {
   for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {

@@ -74,7 +74,7 @@ export function analyzeAssembly(dir: string): ResourcePosture[] {
   return results;
 }
 
-/** Reports the KMS keys, S3 buckets and EBS volumes of one template. */
+/** Reports the KMS keys, S3 buckets, EBS volumes and EBS encryption-by-default settings of one template. */
 export function analyzeTemplate(stack: string, template: Template): ResourcePosture[] {
   const resources = template.Resources ?? {};
   const results: ResourcePosture[] = [];
@@ -87,6 +87,9 @@ export function analyzeTemplate(stack: string, template: Template): ResourcePost
       results.push({ ...base, ...bucketFacts(logicalId, resource.Properties ?? {}, resources) });
     } else if (resource.Type === 'AWS::EC2::Volume') {
       results.push({ ...base, ...volumeFacts(resource.Properties ?? {}, resources) });
+    } else if (resource.Type === 'Custom::KmiEbsEncryptionByDefault') {
+      const key = describeKey(resource.Properties?.KmsKeyId, resources, 'AWS managed (aws/ebs)');
+      results.push({ ...base, encryption: 'EBS by default (account, Region)', uploadRule: '-', tls: '-', ...key });
     }
   }
   return results;
@@ -250,7 +253,7 @@ function referencedLogicalId(value: any): string | undefined {
 /** A plain-text table of the posture, one row per resource, findings below each row. */
 export function renderTable(rows: ResourcePosture[]): string {
   const headers = ['resource', 'encryption', 'key', 'rotation', 'upload rule', 'TLS', 'KMI option'];
-  const cells = rows.map((r) => [r.path.replace(/\/Resource$/, ''), r.encryption, r.key, r.rotation, r.uploadRule, r.tls, r.option]);
+  const cells = rows.map((r) => [r.path.replace(/\/Resource(\/Default)?$/, ''), r.encryption, r.key, r.rotation, r.uploadRule, r.tls, r.option]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
   const out = [line(headers), line(widths.map((w) => '-'.repeat(w)))];

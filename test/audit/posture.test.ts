@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EncryptedBucket, EncryptedVolume, KmsKeyWithRotation } from '../../src';
+import { EbsEncryptionByDefault, EncryptedBucket, EncryptedVolume, KmsKeyWithRotation } from '../../src';
 import { analyzeTemplate, renderTable, ResourcePosture } from '../../src/audit/posture';
 import { newStack, synth } from '../util/app';
 
@@ -111,6 +111,16 @@ describe('posture of EBS volumes', () => {
   });
   test('an unencrypted volume is a high finding', () => {
     expect(row(rows, 'AWS::EC2::Volume', 'Plain')).toMatchObject({ encryption: 'none', option: 'none', findings: [{ severity: 'high' }] });
+  });
+  test('EBS encryption by default is reported with its key', () => {
+    const r = postureOf((stack) => new EbsEncryptionByDefault(stack, 'Ebs'));
+    expect(row(r, 'Custom::KmiEbsEncryptionByDefault', 'Ebs')).toMatchObject({
+      encryption: 'EBS by default (account, Region)',
+      key: expect.stringMatching(/^EbsKey/),
+      rotation: 'automatic every 365 days',
+      option: '3 (AWS KMS, customer managed key)',
+      findings: [],
+    });
   });
   test('a volume on a key that does not rotate is a finding', () => {
     expect(row(rows, 'AWS::EC2::Volume', 'StaleKey').findings.map((f) => f.message)).toEqual([expect.stringMatching(/^key NoRotationKey[0-9A-F]+ does not rotate$/)]);

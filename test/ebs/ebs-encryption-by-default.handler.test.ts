@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   DisableEbsEncryptionByDefaultCommand,
   EC2Client,
@@ -24,8 +25,12 @@ const clients = () => ({ ec2: new EC2Client({}), kms: new KMSClient({}) });
 
 function event(type: 'Create' | 'Update' | 'Delete', props: { KmsKeyId: string; RestoreOnDelete?: string }, physicalResourceId?: string): CloudFormationCustomResourceEvent {
   const base = {
-    ServiceToken: 'token', ResponseURL: 'https://example.invalid', StackId: 'stack', RequestId: 'request',
-    LogicalResourceId: 'Resource', ResourceType: 'Custom::KmiEbsEncryptionByDefault',
+    ServiceToken: 'token',
+    ResponseURL: 'https://example.invalid',
+    StackId: 'stack',
+    RequestId: 'request',
+    LogicalResourceId: 'Resource',
+    ResourceType: 'Custom::KmiEbsEncryptionByDefault',
     ResourceProperties: { ServiceToken: 'token', RestoreOnDelete: 'false', ...props },
   };
   if (type === 'Create') {
@@ -190,6 +195,5 @@ describe('throttling', () => {
 });
 
 function xml(text: string) {
-  const { Readable } = require('node:stream');
   return Readable.from([Buffer.from(text)]);
 }
