@@ -4,10 +4,14 @@
  */
 import { join } from 'node:path';
 import { App, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { EbsEncryptionByDefault, EncryptedBucket, EncryptedVolume, KmsKeyWithRotation } from '../src';
+import {
+  EbsEncryptionByDefault, EmrArtifact, EmrInTransitEncryption, EmrSecurityConfiguration,
+  EncryptedBucket, EncryptedVolume, KmsKeyWithRotation, RedshiftEncryptedCluster,
+} from '../src';
 import { analyzeAssembly, renderTable } from '../src/audit/posture';
 
 const outdir = join(__dirname, 'cdk.out');
@@ -35,10 +39,33 @@ new EncryptedBucket(stack, 'StaticAssets', { encryption: s3.BucketEncryption.S3_
 // An EBS volume, encrypted with a new rotating key that only EC2 may use.
 new EncryptedVolume(stack, 'DataVolume', { availabilityZone: stack.availabilityZones[0], size: Size.gibibytes(50) });
 
+// A data warehouse: encrypted with the records key, TLS-only, audited, in isolated subnets.
+const vpc = new ec2.Vpc(stack, 'Vpc', {
+  maxAzs: 2,
+  natGateways: 0,
+  subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+});
+new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc, encryptionKey: recordsKey });
+// The demo VPC stands in for the network a platform team owns, where flow logs and the default security group are governed.
+Validations.of(vpc).acknowledge({ id: 'AwsSolutions-VPC7', reason: 'A stand-in for your network: flow logs are configured where the VPC is owned.' });
+for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+  for (const rule of ['VPCFlowLogsEnabled', 'VPCDefaultSecurityGroupClosed']) {
+    Validations.of(vpc).acknowledge({ id: `${pack}-${rule}`, reason: 'A stand-in for your network: flow logs and the default security group are governed where the VPC is owned.' });
+  }
+}
+
+// Hadoop and Spark on EMR: S3 and local disks (EBS too) encrypted with a rotating key, TLS between nodes.
+const emrArtifacts = new EncryptedBucket(stack, 'EmrArtifacts');
+const emrSecurity = new EmrSecurityConfiguration(stack, 'EmrSecurity', {
+  inTransitEncryption: EmrInTransitEncryption.pemCertificates(EmrArtifact.fromBucket(emrArtifacts, 'emr/certificates.zip')),
+});
+const emrInstances = new iam.Role(stack, 'EmrInstances', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+emrSecurity.grantInstanceRole(emrInstances);
+
 // Every new EBS volume of the account and Region encrypted, with a rotating key only EC2 may use.
 new EbsEncryptionByDefault(stack, 'EbsEncryptionByDefault');
 
-for (const role of [keyAdmins, recordsApp]) {
+for (const role of [keyAdmins, recordsApp, emrInstances]) {
   for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
     Validations.of(role).acknowledge({
       id: `${pack}-IAMNoInlinePolicy`,

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 export type KmiOption =
   | '1 (customer KMI: external key store)'
   | '1 (customer KMI: imported key material)'
+  | '1 (customer KMI: custom key provider)'
   | '2 (CloudHSM-backed key store)'
   | '3 (AWS KMS, customer managed key)'
   | '3 (AWS managed)'
@@ -74,7 +75,7 @@ export function analyzeAssembly(dir: string): ResourcePosture[] {
   return results;
 }
 
-/** Reports the KMS keys, S3 buckets, EBS volumes and EBS encryption-by-default settings of one template. */
+/** Reports the KMS keys, S3 buckets, EBS volumes, EBS encryption-by-default settings, Redshift clusters and EMR security configurations of one template. */
 export function analyzeTemplate(stack: string, template: Template): ResourcePosture[] {
   const resources = template.Resources ?? {};
   const results: ResourcePosture[] = [];
@@ -87,6 +88,10 @@ export function analyzeTemplate(stack: string, template: Template): ResourcePost
       results.push({ ...base, ...bucketFacts(logicalId, resource.Properties ?? {}, resources) });
     } else if (resource.Type === 'AWS::EC2::Volume') {
       results.push({ ...base, ...volumeFacts(resource.Properties ?? {}, resources) });
+    } else if (resource.Type === 'AWS::Redshift::Cluster') {
+      results.push({ ...base, ...redshiftFacts(resource.Properties ?? {}, resources) });
+    } else if (resource.Type === 'AWS::EMR::SecurityConfiguration') {
+      results.push({ ...base, ...emrFacts(resource.Properties?.SecurityConfiguration, resources) });
     } else if (resource.Type === 'Custom::KmiEbsEncryptionByDefault') {
       const key = describeKey(resource.Properties?.KmsKeyId, resources, 'AWS managed (aws/ebs)');
       results.push({ ...base, encryption: 'EBS by default (account, Region)', uploadRule: '-', tls: '-', ...key });
@@ -177,6 +182,57 @@ function volumeFacts(props: any, resources: NonNullable<Template['Resources']>) 
   }
   const key = describeKey(props.KmsKeyId, resources, 'AWS managed (aws/ebs)');
   return { encryption: 'EBS (KMS)', uploadRule: '-', tls: '-', ...key };
+}
+
+function redshiftFacts(props: any, resources: NonNullable<Template['Resources']>) {
+  const parameterGroup = resources[referencedLogicalId(props.ClusterParameterGroupName) ?? ''];
+  const requireSsl = (parameterGroup?.Properties?.Parameters ?? [])
+    .some((p: any) => p.ParameterName === 'require_ssl' && String(p.ParameterValue) === 'true');
+  const tls = requireSsl ? 'TLS required' : 'not enforced';
+  const tlsFindings: Finding[] = requireSsl ? [] : [{ severity: 'high', message: 'Redshift accepts connections without TLS (require_ssl not true)' }];
+  const encrypted = props.Encrypted === true || props.Encrypted === 'true';
+  if (!encrypted) {
+    return {
+      encryption: 'none',
+      key: '-',
+      rotation: '-',
+      uploadRule: '-',
+      tls,
+      option: 'none' as KmiOption,
+      findings: [{ severity: 'high' as Severity, message: 'Redshift cluster not encrypted' }, ...tlsFindings],
+    };
+  }
+  const key = describeKey(props.KmsKeyId, resources, 'AWS managed (aws/redshift)');
+  return { encryption: 'Redshift (KMS)', uploadRule: '-', tls, ...key, findings: [...key.findings, ...tlsFindings] };
+}
+
+function emrFacts(document: any, resources: NonNullable<Template['Resources']>) {
+  const config = (typeof document === 'string' ? JSON.parse(document) : document)?.EncryptionConfiguration ?? {};
+  const s3 = config.AtRestEncryptionConfiguration?.S3EncryptionConfiguration;
+  const disk = config.AtRestEncryptionConfiguration?.LocalDiskEncryptionConfiguration;
+  const findings: Finding[] = [];
+  const atRest = config.EnableAtRestEncryption === true;
+  if (!atRest || !disk) {
+    findings.push({ severity: 'high', message: 'EMR local disks not encrypted' });
+  }
+  if (config.EnableInTransitEncryption !== true) {
+    findings.push({ severity: 'medium', message: 'EMR in-transit encryption off' });
+  }
+  const parts = atRest ? [
+    s3 ? `S3 ${s3.EncryptionMode}` : undefined,
+    disk ? `local disk ${disk.EncryptionKeyProviderType}${disk.EnableEbsEncryption ? ' + EBS' : ''}` : undefined,
+  ].filter(Boolean) : [];
+  const keyRef = s3?.AwsKmsKey ?? disk?.AwsKmsKey;
+  const key = keyRef === undefined
+    ? { key: '-', rotation: '-', option: (parts.length ? '1 (customer KMI: custom key provider)' : 'none') as KmiOption, findings: [] as Finding[] }
+    : describeKey(keyRef, resources, '-');
+  return {
+    encryption: parts.length ? `EMR ${parts.join(', ')}` : 'none',
+    uploadRule: '-',
+    tls: config.EnableInTransitEncryption === true ? 'TLS between nodes' : 'not enforced',
+    ...key,
+    findings: [...key.findings, ...findings],
+  };
 }
 
 /** The key, rotation, option and findings of a resource encrypted with the key `keyRef` names. */

@@ -2,8 +2,12 @@ import { Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EbsEncryptionByDefault, EncryptedBucket, EncryptedVolume, KmsKeyWithRotation } from '../../src';
+import {
+  EbsEncryptionByDefault, EmrArtifact, EmrInTransitEncryption, EmrSecurityConfiguration,
+  EncryptedBucket, EncryptedVolume, KmsKeyWithRotation, RedshiftEncryptedCluster,
+} from '../../src';
 import { analyzeTemplate, renderTable, ResourcePosture } from '../../src/audit/posture';
 import { newStack, synth } from '../util/app';
 
@@ -138,5 +142,42 @@ describe('separation of duties in key policies', () => {
     });
     expect(row(rows, 'AWS::KMS::Key', 'Open').findings).toEqual([{ severity: 'low', message: 'key policy leaves all of KMS to IAM policies: no admins or users kept apart' }]);
     expect(row(rows, 'AWS::KMS::Key', 'Separated').findings).toEqual([]);
+  });
+});
+
+describe('posture of Redshift clusters', () => {
+  test('a RedshiftEncryptedCluster: its key, TLS required, no findings; a plain one: not encrypted, no TLS', () => {
+    const rows = postureOf((stack) => {
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'] });
+      new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc });
+      new redshift.CfnCluster(stack, 'Plain', { clusterType: 'single-node', nodeType: 'ra3.large', dbName: 'dev', masterUsername: 'u', masterUserPassword: 'p' });
+    });
+    expect(row(rows, 'AWS::Redshift::Cluster', 'Warehouse')).toMatchObject({
+      encryption: 'Redshift (KMS)', key: expect.stringMatching(/^WarehouseKey/), tls: 'TLS required', option: '3 (AWS KMS, customer managed key)', findings: [],
+    });
+    expect(row(rows, 'AWS::Redshift::Cluster', 'Plain')).toMatchObject({
+      encryption: 'none',
+      tls: 'not enforced',
+      findings: [{ severity: 'high', message: 'Redshift cluster not encrypted' }, { severity: 'high', message: 'Redshift accepts connections without TLS (require_ssl not true)' }],
+    });
+  });
+});
+
+describe('posture of EMR security configurations', () => {
+  test('the default configuration: S3 SSE-KMS and local disk KMS with EBS, on its rotating key, TLS between nodes', () => {
+    const rows = postureOf((stack) => {
+      new EmrSecurityConfiguration(stack, 'Emr', { inTransitEncryption: EmrInTransitEncryption.pemCertificates(EmrArtifact.fromS3Uri('s3://certs/emr.zip')) });
+      new EmrSecurityConfiguration(stack, 'Open', { inTransitEncryption: EmrInTransitEncryption.disabled() });
+    });
+    expect(row(rows, 'AWS::EMR::SecurityConfiguration', 'Emr')).toMatchObject({
+      encryption: 'EMR S3 SSE-KMS, local disk AwsKms + EBS',
+      key: expect.stringMatching(/^EmrKey/),
+      tls: 'TLS between nodes',
+      option: '3 (AWS KMS, customer managed key)',
+      findings: [],
+    });
+    expect(row(rows, 'AWS::EMR::SecurityConfiguration', 'Open')).toMatchObject({
+      tls: 'not enforced', findings: [{ severity: 'medium', message: 'EMR in-transit encryption off' }],
+    });
   });
 });

@@ -37,7 +37,7 @@ function event(type: 'Create' | 'Update' | 'Delete', props: { KmsKeyId: string; 
     return { ...base, RequestType: 'Create' };
   }
   if (type === 'Update') {
-    return { ...base, RequestType: 'Update', PhysicalResourceId: physicalResourceId!, OldResourceProperties: { KmsKeyId: KEY } };
+    return { ...base, RequestType: 'Update', PhysicalResourceId: physicalResourceId!, OldResourceProperties: { ServiceToken: 'token', KmsKeyId: KEY } };
   }
   return { ...base, RequestType: 'Delete', PhysicalResourceId: physicalResourceId! };
 }
