@@ -167,18 +167,15 @@ function bucketFacts(logicalId: string, props: any, resources: NonNullable<Templ
   return { encryption, key, rotation, uploadRule, tls, option, findings };
 }
 
+/** The row of a resource that is not encrypted at rest. */
+function unencrypted(tls: string, findings: Finding[]) {
+  return { encryption: 'none', key: '-', rotation: '-', uploadRule: '-', tls, option: 'none' as KmiOption, findings };
+}
+
 function volumeFacts(props: any, resources: NonNullable<Template['Resources']>) {
   const encrypted = props.Encrypted === true || props.Encrypted === 'true';
   if (!encrypted) {
-    return {
-      encryption: 'none',
-      key: '-',
-      rotation: '-',
-      uploadRule: '-',
-      tls: '-',
-      option: 'none' as KmiOption,
-      findings: [{ severity: 'high' as Severity, message: 'EBS volume not encrypted (unless EBS encryption by default is on)' }],
-    };
+    return unencrypted('-', [{ severity: 'high', message: 'EBS volume not encrypted (unless EBS encryption by default is on)' }]);
   }
   const key = describeKey(props.KmsKeyId, resources, 'AWS managed (aws/ebs)');
   return { encryption: 'EBS (KMS)', uploadRule: '-', tls: '-', ...key };
@@ -192,15 +189,7 @@ function redshiftFacts(props: any, resources: NonNullable<Template['Resources']>
   const tlsFindings: Finding[] = requireSsl ? [] : [{ severity: 'high', message: 'Redshift accepts connections without TLS (require_ssl not true)' }];
   const encrypted = props.Encrypted === true || props.Encrypted === 'true';
   if (!encrypted) {
-    return {
-      encryption: 'none',
-      key: '-',
-      rotation: '-',
-      uploadRule: '-',
-      tls,
-      option: 'none' as KmiOption,
-      findings: [{ severity: 'high' as Severity, message: 'Redshift cluster not encrypted' }, ...tlsFindings],
-    };
+    return unencrypted(tls, [{ severity: 'high', message: 'Redshift cluster not encrypted' }, ...tlsFindings]);
   }
   const key = describeKey(props.KmsKeyId, resources, 'AWS managed (aws/redshift)');
   return { encryption: 'Redshift (KMS)', uploadRule: '-', tls, ...key, findings: [...key.findings, ...tlsFindings] };

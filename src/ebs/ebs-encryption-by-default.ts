@@ -9,7 +9,6 @@ import { EbsEncryptionByDefaultFunction } from './ebs-encryption-by-default-func
 import { Ec2KeyUsers, ec2OnlyKeyPolicy } from './ec2-only-key-policy';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
 import { acknowledgeRule } from '../private/acknowledge';
-import { childPath } from '../private/errors';
 
 /** Construct id of the stack's provider for this custom resource. */
 const PROVIDER_ID = 'KmiEbsEncryptionByDefaultProvider';
@@ -81,7 +80,7 @@ export class EbsEncryptionByDefault extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.encryptionKey = props.encryptionKey ?? new KmsKeyWithRotation(this, 'Key', {
-      description: `Default key of EBS encryption by default (${childPath(scope, id)}); usable only through EC2`,
+      description: `Default key of EBS encryption by default (${this.node.path}); usable only through EC2`,
       policy: ec2OnlyKeyPolicy(stack, Ec2KeyUsers.ANY_IN_ACCOUNT),
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
