@@ -20,8 +20,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // ts-node (demo, integ tests) cannot load TypeScript 7.
   typescriptVersion: '~5.9.3',
 
+  // KmiChecks is a cdk-nag NagPack: users bring cdk-nag v3.
+  peerDeps: ['cdk-nag@^3.0.2'],
   devDeps: [
-    'cdk-nag@~3.0.2',
     '@cloud-copilot/iam-simulate',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/integ-runner@~2.197.10',
@@ -29,6 +30,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Custom resource handlers: AWS SDK v3 (provided by the Lambda runtime, so bundled as external) and their tests.
     '@aws-sdk/client-ec2',
     '@aws-sdk/client-kms',
+    '@aws-sdk/client-cloudhsm-v2',
+    '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-ssm',
+    '@aws-sdk/client-acm-pca',
+    // Bundled into the CloudHSM handler: the trust anchor and the signed cluster certificate.
+    '@peculiar/x509',
     '@smithy/protocol-http',
     '@types/aws-lambda',
     'aws-sdk-client-mock',

@@ -1,14 +1,11 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { EbsEncryptionByDefaultFunction } from './ebs-encryption-by-default-function';
 import { Ec2KeyUsers, ec2OnlyKeyPolicy } from './ec2-only-key-policy';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
-import { acknowledgeRule } from '../private/acknowledge';
+import { attachHandlerPolicy, kmiProvider } from '../private/provider';
 
 /** Construct id of the stack's provider for this custom resource. */
 const PROVIDER_ID = 'KmiEbsEncryptionByDefaultProvider';
@@ -85,20 +82,17 @@ export class EbsEncryptionByDefault extends Construct {
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
 
-    const provider = providerOf(stack);
-    // Its own policy, which the custom resource depends on, so the permissions exist during Delete.
-    const permissions = new iam.Policy(this, 'HandlerPolicy', {
-      statements: [
-        new iam.PolicyStatement({ actions: EBS_DEFAULT_ACTIONS, resources: ['*'] }),
-        new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [this.encryptionKey.keyArn] }),
-      ],
+    const provider = kmiProvider(this, {
+      id: PROVIDER_ID,
+      resourceType: 'Custom::KmiEbsEncryptionByDefault',
+      onEvent: EbsEncryptionByDefaultFunction,
+      noVpcReason: 'The handler calls only the public EC2 and KMS APIs to change an account setting, and touches no data; a VPC would add NAT or endpoints without protecting anything.',
     });
-    provider.onEventHandler.role!.attachInlinePolicy(permissions);
-    acknowledgeRule(permissions, 'IAMNoInlinePolicy',
-      'The handler permissions are a policy of their own so that the custom resource can depend on them and they outlive it during Delete.');
-    Validations.of(permissions).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'The EC2 EBS-encryption-by-default actions are account settings without resource-level permissions; kms:DescribeKey is limited to the default key.',
+    const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider, [
+      new iam.PolicyStatement({ actions: EBS_DEFAULT_ACTIONS, resources: ['*'] }),
+      new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [this.encryptionKey.keyArn] }),
+    ], {
+      'Resource::*': 'The EC2 EBS-encryption-by-default actions are account settings without resource-level permissions; kms:DescribeKey is limited to the default key.',
     });
 
     const resource = new CustomResource(this, 'Resource', {
@@ -135,58 +129,4 @@ function sameEnvironment(a: Stack, b: Stack): boolean {
 
 function describeEnv(stack: Stack): string {
   return Token.isUnresolved(stack.account) ? `stack ${stack.node.path}` : `${stack.account}/${stack.region}`;
-}
-
-/** The stack's one provider for this custom resource. */
-function providerOf(stack: Stack): cr.Provider {
-  const existing = stack.node.tryFindChild(PROVIDER_ID);
-  if (existing) {
-    return existing as cr.Provider;
-  }
-  const logGroup = new logs.LogGroup(stack, `${PROVIDER_ID}Logs`, { retention: logs.RetentionDays.ONE_YEAR });
-  // Roles of their own, allowed to write to this log group only (no managed policies).
-  const role = (name: string) => {
-    const r = new iam.Role(stack, `${PROVIDER_ID}${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    logGroup.grantWrite(r);
-    return r;
-  };
-  const onEventHandler = new EbsEncryptionByDefaultFunction(stack, `${PROVIDER_ID}Handler`, {
-    description: 'cdk-kmi: EBS encryption by default (Custom::KmiEbsEncryptionByDefault)',
-    timeout: Duration.minutes(1),
-    logGroup,
-    role: role('Handler'),
-  });
-  const provider = new cr.Provider(stack, PROVIDER_ID, { onEventHandler, logGroup, frameworkOnEventRole: role('Framework') });
-  acknowledgeProvider(stack, logGroup, onEventHandler);
-  return provider;
-}
-
-/**
- * Acknowledgements for the stack's provider: two Lambda functions that only call AWS APIs for
- * CloudFormation, their roles and their log group. They are acknowledged on the stack-level
- * constructs that hold them (ids starting with `KmiEbsEncryptionByDefaultProvider`).
- */
-function acknowledgeProvider(stack: Stack, logGroup: logs.LogGroup, handler: lambda.Function): void {
-  const parts = stack.node.children.filter((c) => c.node.id.startsWith(PROVIDER_ID));
-  for (const scope of parts) {
-    acknowledgeRule(scope, 'LambdaDLQ',
-      'A custom resource handler is invoked synchronously by CloudFormation, which reports any failure on the stack event; there is no asynchronous event to dead-letter.');
-    acknowledgeRule(scope, 'LambdaInsideVPC',
-      'The handler calls only the public EC2 and KMS APIs to change an account setting, and touches no data; a VPC would add NAT or endpoints without protecting anything.');
-    acknowledgeRule(scope, 'LambdaConcurrency',
-      'The handler runs only during deployments, once per custom resource event; reserving concurrency would take capacity from the account for a function that is idle otherwise.');
-    acknowledgeRule(scope, 'IAMNoInlinePolicy',
-      'The provider roles carry only their own small policies: writing to the provider log group, and for the framework invoking this one handler.');
-  }
-  const handlerId = stack.getLogicalId(handler.node.defaultChild as CfnResource);
-  Validations.of(stack.node.findChild(`${PROVIDER_ID}FrameworkRole`)).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`,
-    reason: 'The Provider framework may invoke any version of this one handler, and nothing else.',
-  });
-  Validations.of(stack.node.findChild(PROVIDER_ID)).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason: 'The Provider framework function\'s runtime is chosen by aws-cdk-lib and moves with it.',
-  });
-  acknowledgeRule(logGroup, 'CloudWatchLogGroupEncrypted',
-    'The handler logs name API calls and key ARNs only, never data or secrets; CloudWatch Logs encrypts them at rest with AWS owned keys.');
 }
