@@ -118,10 +118,28 @@ function acknowledgeProvider(stack: Stack, options: KmiProviderOptions, logGroup
       Validations.of(role!).acknowledge({ id, reason: 'The Provider framework may invoke any version of this provider\'s own handlers, and nothing else.' });
     }
   }
-  Validations.of(stack.node.findChild(options.id)).acknowledge({
+  const framework = stack.node.findChild(options.id);
+  Validations.of(framework).acknowledge({
     id: 'AwsSolutions-L1',
     reason: 'The Provider framework functions\' runtime is chosen by aws-cdk-lib and moves with it.',
   });
+  const waiter = framework.node.tryFindChild('waiter-state-machine');
+  if (waiter) {
+    const waiterReason = 'The waiter state machine only calls the isComplete handler until it answers or the wait times out; '
+      + 'the handlers log every call to the provider log group and CloudFormation records the outcome.';
+    for (const id of ['AwsSolutions-SF1', 'AwsSolutions-SF2']) {
+      Validations.of(waiter).acknowledge({ id, reason: waiterReason });
+    }
+    for (const fn of ['framework-isComplete', 'framework-onTimeout']) {
+      const child = framework.node.tryFindChild(fn) as lambda.Function | undefined;
+      if (child) {
+        Validations.of(waiter).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(child.node.defaultChild as CfnResource)}.Arn>:*]`,
+          reason: 'The waiter state machine may invoke any version of the Provider framework\'s own functions, and nothing else.',
+        });
+      }
+    }
+  }
   acknowledgeRule(logGroup, 'CloudWatchLogGroupEncrypted',
     'The handlers log API call names and resource identifiers only, never data or secrets; CloudWatch Logs encrypts them at rest with AWS owned keys.');
 }
