@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { SeparationOfDuties } from './separation-of-duties';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
+import { KEY_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
 
 /** Default automatic rotation period (the KMS default). */
 const DEFAULT_ROTATION_DAYS = 365;
@@ -89,6 +90,7 @@ export class KmsKeyWithRotation extends kms.Key {
     });
     this.rotationPeriod = props.rotationPeriod ?? Duration.days(DEFAULT_ROTATION_DAYS);
     this.duties = new SeparationOfDuties(this);
+    validatePolicySize(this, 'key policy', KEY_POLICY_MAX_BYTES, () => this.policy);
 
     for (const admin of props.admins ?? []) {
       this.grantAdmin(admin);

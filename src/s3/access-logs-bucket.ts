@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { uploadRuleStatements } from './upload-rules';
 import { acknowledgeRule } from '../private/acknowledge';
+import { BUCKET_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
 
 /** Construct id of the access log bucket shared by the EncryptedBuckets of a stack. */
 const SHARED_ID = 'KmiAccessLogsBucket';
@@ -80,6 +81,7 @@ export class AccessLogsBucket extends s3.Bucket {
       autoDeleteObjects: props.autoDeleteObjects,
     });
 
+    validatePolicySize(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, () => this.policy?.document);
     for (const statement of uploadRuleStatements(this, { algorithm: 'AES256', requireHeader: false, denySseC: true })) {
       this.addToResourcePolicy(statement);
     }
