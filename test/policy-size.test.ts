@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AccessLogsBucket, EncryptedBucket, KmsKeyWithRotation } from '../src';
-import { BUCKET_POLICY_MAX_BYTES, KEY_POLICY_MAX_BYTES, policySize } from '../src/private/policy-size';
 import { newStack } from './util/app';
+import { BUCKET_POLICY_MAX_BYTES, KEY_POLICY_MAX_BYTES, policySize } from '../src/private/policy-size';
 
 /** A statement of about `bytes` bytes: one Allow naming a long list of made-up role ARNs. */
 function statementOf(bytes: number, resource: string): iam.PolicyStatement {
