@@ -52,7 +52,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkKmi', packageId: 'CdkKmi' },
   publishToGo: { moduleName: 'github.com/cdk-kmi/cdk-kmi-go' },
 
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'projenrc', '.projenrc.ts'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'bench', 'projenrc', '.projenrc.ts'] },
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -62,7 +62,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestVersion: '^29',
   },
   gitignore: ['/demo/cdk.out', '/test-reports', '/integ/cdk-integ.out.*', '/integ/**/cdk-integ.out.*', '*.tsbuildinfo', '.jsii.tabl.json'],
-  npmIgnoreOptions: { ignorePatterns: ['/demo', '/integ', '/scripts', '/test-reports'] },
+  npmIgnoreOptions: { ignorePatterns: ['/demo', '/integ', '/bench', '/scripts', '/test-reports'] },
 });
 
 // Tier 5: every template the tests and the demo synthesize passes cfn-lint.
@@ -75,6 +75,14 @@ const cfnLint = project.addTask('cfn-lint', {
 const demo = project.addTask('demo', {
   description: 'Synthesize the demo app (demo/) and print the encryption posture of every resource',
   exec: 'ts-node --project demo/tsconfig.json demo/main.ts',
+});
+
+// Synth benchmark against plain aws-cdk-lib (not part of `test`: it takes minutes; numbers in the README).
+project.addTask('bench', {
+  description: 'Synthesize N = 50, 200, 400 EncryptedBucket + key pairs against the same with plain aws-cdk-lib; print ratios',
+  env: { TS_NODE_PROJECT: 'bench/tsconfig.json' },
+  exec: 'node --expose-gc -r ts-node/register bench/synth-benchmark.ts',
+  receiveArgs: true,
 });
 
 // Package only the JavaScript target locally and in CI; the release workflow packages each language
