@@ -1,0 +1,24 @@
+import { isObject, ResolvedResource, unresolved } from './template';
+
+/**
+ * The `EncryptionConfiguration` of an `AWS::EMR::SecurityConfiguration`, whose `SecurityConfiguration`
+ * is a JSON object or a JSON string. A document built at deployment cannot be read: it throws, so
+ * cdk-nag reports the rule as not validated.
+ */
+export function emrEncryptionConfiguration(configuration: ResolvedResource): Record<string, any> {
+  const where = `SecurityConfiguration of ${configuration.logicalId}`;
+  const raw = configuration.properties.SecurityConfiguration;
+  let document: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      document = JSON.parse(raw);
+    } catch {
+      throw unresolved(where, raw);
+    }
+  }
+  if (!isObject(document)) {
+    throw unresolved(where, raw);
+  }
+  const encryption = document.EncryptionConfiguration;
+  return isObject(encryption) ? encryption : {};
+}
