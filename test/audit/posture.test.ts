@@ -37,20 +37,28 @@ describe('posture of the library\'s constructs', () => {
       rotation: 'automatic every 365 days',
       uploadRule: 'strict (aws:kms, bucket key only)',
       tls: 'TLS >= 1.2',
-      option: '3 (AWS KMS, customer managed key)',
+      option: 3,
+      keyManagement: 'AWS KMS, customer managed key',
       findings: [],
     });
   });
   test('a lenient bucket is reported lenient', () => {
     expect(row(rows, 'AWS::S3::Bucket', 'Lenient').uploadRule).toBe('lenient (aws:kms, bucket key only)');
   });
-  test('an SSE-S3 bucket is option 3, AWS managed', () => {
-    expect(row(rows, 'AWS::S3::Bucket', 'Sse')).toMatchObject({ encryption: 'SSE-S3', option: '3 (AWS managed)', uploadRule: 'strict (AES256)', findings: [] });
+  test('an SSE-S3 bucket is option 3, AWS managed, with a low finding: a customer managed key is possible', () => {
+    expect(row(rows, 'AWS::S3::Bucket', 'Sse')).toMatchObject({
+      encryption: 'SSE-S3',
+      option: 3,
+      keyManagement: 'AWS managed key',
+      key: 'AWS managed (SSE-S3)',
+      uploadRule: 'strict (AES256)',
+      findings: [{ severity: 'low', id: 'aws-managed-key' }],
+    });
   });
   test('the table has a row per resource', () => {
     const table = renderTable(rows);
-    expect(table.split('\n').filter((l) => /^Strict[0-9A-F]{8} /.test(l))).toHaveLength(1);
-    expect(table.split('\n').filter((l) => /^StrictKey[0-9A-F]{8} /.test(l))).toHaveLength(1);
+    expect(table.split('\n').filter((l) => /^TestStack\/Strict[0-9A-F]{8} /.test(l))).toHaveLength(1);
+    expect(table.split('\n').filter((l) => /^TestStack\/StrictKey[0-9A-F]{8} /.test(l))).toHaveLength(1);
     expect(table).toContain('KMI option');
   });
 });
@@ -61,15 +69,33 @@ describe('posture of plain aws-cdk-lib resources', () => {
     new kms.Key(stack, 'NoRotation');
   });
 
-  test('a plain bucket: no upload rule, SSE-C allowed, HTTP allowed, public access not blocked', () => {
-    const messages = row(rows, 'AWS::S3::Bucket', 'Plain').findings.map((f) => `${f.severity}: ${f.message}`);
-    expect(messages).toEqual([
-      'low: no default encryption configured: S3 applies SSE-S3',
-      'medium: SSE-C uploads allowed (keys held outside AWS, option 1)',
-      'low: no upload rule: uploads may ask for any server-side encryption',
-      'high: requests over plain HTTP are not denied',
-      'high: public access not fully blocked',
+  test('a plain bucket: S3 default encryption, SSE-C not blocked, no upload rule, HTTP allowed, public access not blocked', () => {
+    const plain = row(rows, 'AWS::S3::Bucket', 'Plain');
+    expect(plain.encryption).toBe('SSE-S3 (S3 default)');
+    expect(plain.findings.map((f) => `${f.severity} ${f.id}`)).toEqual([
+      'low aws-managed-key',
+      'low sse-c-not-blocked',
+      'low no-upload-rule',
+      'medium tls-not-enforced',
+      'high public-access',
     ]);
+  });
+  test('a bucket that explicitly allows SSE-C is a high finding', () => {
+    const [bucket] = analyzeTemplate('S', {
+      Resources: {
+        B: { Type: 'AWS::S3::Bucket', Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ BlockedEncryptionTypes: { EncryptionType: ['NONE'] } }] } } },
+      },
+    });
+    expect(bucket.findings.filter((f) => f.id.startsWith('sse-c'))).toEqual([{ severity: 'high', id: 'sse-c-allowed', message: expect.stringMatching(/explicitly allowed/) }]);
+  });
+  test('a bucket policy that allows anyone without a condition is a high finding', () => {
+    const [bucket] = analyzeTemplate('S', {
+      Resources: {
+        B: { Type: 'AWS::S3::Bucket', Properties: {} },
+        P: { Type: 'AWS::S3::BucketPolicy', Properties: { Bucket: { Ref: 'B' }, PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*' }] } } },
+      },
+    });
+    expect(bucket.findings).toContainEqual({ severity: 'high', id: 'public-access', message: 'bucket policy allows anyone (Principal "*") without a condition' });
   });
   test('a key without rotation is a finding', () => {
     expect(row(rows, 'AWS::KMS::Key', 'NoRotation').findings.map((f) => f.message)).toContain('symmetric key without automatic rotation');
@@ -79,21 +105,27 @@ describe('posture of plain aws-cdk-lib resources', () => {
 
 describe('key-management options by key origin', () => {
   test.each([
-    ['EXTERNAL', '1 (customer KMI: imported key material)'],
-    ['EXTERNAL_KEY_STORE', '1 (customer KMI: external key store)'],
-    ['AWS_CLOUDHSM', '2 (CloudHSM-backed key store)'],
-    ['AWS_KMS', '3 (AWS KMS, customer managed key)'],
-  ])('a key with Origin %s is option %s', (origin, option) => {
+    ['EXTERNAL', 1, 'customer KMI: imported key material'],
+    ['EXTERNAL_KEY_STORE', 1, 'customer KMI: external key store'],
+    ['AWS_CLOUDHSM', 2, 'CloudHSM-backed key store'],
+    ['AWS_KMS', 3, 'AWS KMS, customer managed key'],
+  ])('a key with Origin %s is option %s (%s)', (origin, option, keyManagement) => {
     const [key] = analyzeTemplate('S', { Resources: { K: { Type: 'AWS::KMS::Key', Properties: { Origin: origin } } } });
-    expect(key.option).toBe(option);
+    expect(key).toMatchObject({ option, keyManagement });
   });
-  test('a bucket on a key defined elsewhere says so', () => {
+  test('a bucket on a key defined elsewhere says so: an external reference, option and rotation unknown', () => {
     const [bucket] = analyzeTemplate('S', {
       Resources: {
         B: { Type: 'AWS::S3::Bucket', Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'arn:aws:kms:us-east-1:111111111111:key/k' } }] } } },
       },
     });
-    expect(bucket).toMatchObject({ key: 'arn:aws:kms:us-east-1:111111111111:key/k', option: '3 (AWS KMS, key defined elsewhere)', rotation: 'unknown (key defined elsewhere)' });
+    expect(bucket).toMatchObject({
+      key: 'arn:aws:kms:us-east-1:111111111111:key/k',
+      option: null,
+      keyManagement: 'unknown (external reference)',
+      rotation: 'unknown',
+    });
+    expect(bucket.findings).toContainEqual(expect.objectContaining({ severity: 'info', id: 'external-key' }));
   });
 });
 
@@ -109,12 +141,12 @@ describe('posture of EBS volumes', () => {
       encryption: 'EBS (KMS)',
       key: expect.stringMatching(/^EncryptedKey/),
       rotation: 'automatic every 365 days',
-      option: '3 (AWS KMS, customer managed key)',
+      option: 3,
       findings: [],
     });
   });
   test('an unencrypted volume is a high finding', () => {
-    expect(row(rows, 'AWS::EC2::Volume', 'Plain')).toMatchObject({ encryption: 'none', option: 'none', findings: [{ severity: 'high' }] });
+    expect(row(rows, 'AWS::EC2::Volume', 'Plain')).toMatchObject({ encrypted: 'no', encryption: 'none', option: null, findings: [{ severity: 'high', id: 'not-encrypted' }] });
   });
   test('EBS encryption by default is reported with its key', () => {
     const r = postureOf((stack) => new EbsEncryptionByDefault(stack, 'Ebs'));
@@ -122,7 +154,7 @@ describe('posture of EBS volumes', () => {
       encryption: 'EBS by default (account, Region)',
       key: expect.stringMatching(/^EbsKey/),
       rotation: 'automatic every 365 days',
-      option: '3 (AWS KMS, customer managed key)',
+      option: 3,
       findings: [],
     });
   });
@@ -140,7 +172,9 @@ describe('separation of duties in key policies', () => {
         users: [new iam.ArnPrincipal('arn:aws:iam::111111111111:role/App')],
       });
     });
-    expect(row(rows, 'AWS::KMS::Key', 'Open').findings).toEqual([{ severity: 'low', message: 'key policy leaves all of KMS to IAM policies: no admins or users kept apart' }]);
+    expect(row(rows, 'AWS::KMS::Key', 'Open').findings).toEqual([
+      { severity: 'low', id: 'key-policy-not-separated', message: 'key policy leaves all of KMS to IAM policies: no admins or users kept apart' },
+    ]);
     expect(row(rows, 'AWS::KMS::Key', 'Separated').findings).toEqual([]);
   });
 });
@@ -153,12 +187,15 @@ describe('posture of Redshift clusters', () => {
       new redshift.CfnCluster(stack, 'Plain', { clusterType: 'single-node', nodeType: 'ra3.large', dbName: 'dev', masterUsername: 'u', masterUserPassword: 'p' });
     });
     expect(row(rows, 'AWS::Redshift::Cluster', 'Warehouse')).toMatchObject({
-      encryption: 'Redshift (KMS)', key: expect.stringMatching(/^WarehouseKey/), tls: 'TLS required', option: '3 (AWS KMS, customer managed key)', findings: [],
+      encryption: 'Redshift (KMS)', key: expect.stringMatching(/^WarehouseKey/), tls: 'TLS required', option: 3, findings: [],
     });
     expect(row(rows, 'AWS::Redshift::Cluster', 'Plain')).toMatchObject({
       encryption: 'none',
       tls: 'not enforced',
-      findings: [{ severity: 'high', message: 'Redshift cluster not encrypted' }, { severity: 'high', message: 'Redshift accepts connections without TLS (require_ssl not true)' }],
+      findings: [
+        { severity: 'high', id: 'not-encrypted', message: 'Redshift cluster not encrypted' },
+        { severity: 'medium', id: 'tls-not-enforced', message: 'Redshift accepts connections without TLS (require_ssl not true)' },
+      ],
     });
   });
 });
@@ -173,11 +210,11 @@ describe('posture of EMR security configurations', () => {
       encryption: 'EMR S3 SSE-KMS, local disk AwsKms + EBS',
       key: expect.stringMatching(/^EmrKey/),
       tls: 'TLS between nodes',
-      option: '3 (AWS KMS, customer managed key)',
+      option: 3,
       findings: [],
     });
     expect(row(rows, 'AWS::EMR::SecurityConfiguration', 'Open')).toMatchObject({
-      tls: 'not enforced', findings: [{ severity: 'medium', message: 'EMR in-transit encryption off' }],
+      tls: 'not enforced', findings: [{ severity: 'medium', id: 'tls-not-enforced', message: 'EMR in-transit encryption off' }],
     });
   });
 });
