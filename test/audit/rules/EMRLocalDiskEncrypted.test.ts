@@ -1,0 +1,65 @@
+import { CfnParameter, CfnResource } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagRuleCompliance } from 'cdk-nag';
+import { check } from './check';
+import { LOCAL_DISK, plainConfiguration, S3_ONLY, securityConfiguration } from './emr';
+import { EMRLocalDiskEncrypted } from '../../../src/audit/rules/EMRLocalDiskEncrypted';
+import { EmrArtifact } from '../../../src/emr/emr-artifact';
+import { EmrLocalDiskEncryption } from '../../../src/emr/emr-local-disk-encryption';
+import { newStack } from '../../util/app';
+
+const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE } = NagRuleCompliance;
+
+describe('EMRLocalDiskEncrypted', () => {
+  describe('compliant', () => {
+    test('an EmrSecurityConfiguration with defaults (AWS KMS, EBS volumes included)', () => {
+      expect(check(EMRLocalDiskEncrypted, securityConfiguration())).toBe(COMPLIANT);
+    });
+    test('an EmrSecurityConfiguration with a custom key provider for local disks', () => {
+      const localDiskEncryption = EmrLocalDiskEncryption.custom({
+        providerJar: EmrArtifact.fromS3Uri('s3://kmi-artifacts/emr/disk-keys.jar'),
+        className: 'com.example.DiskKeyProvider',
+      });
+      expect(check(EMRLocalDiskEncrypted, securityConfiguration({ localDiskEncryption }))).toBe(COMPLIANT);
+    });
+    test('a security configuration whose document is a JSON string', () => {
+      const config = new CfnResource(newStack(), 'Config', {
+        type: 'AWS::EMR::SecurityConfiguration',
+        properties: {
+          SecurityConfiguration: JSON.stringify({ EncryptionConfiguration: { EnableInTransitEncryption: false, EnableAtRestEncryption: true, AtRestEncryptionConfiguration: LOCAL_DISK } }),
+        },
+      });
+      expect(check(EMRLocalDiskEncrypted, config)).toBe(COMPLIANT);
+    });
+  });
+
+  describe('non-compliant', () => {
+    test('a CfnSecurityConfiguration without at-rest encryption', () => {
+      expect(check(EMRLocalDiskEncrypted, plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: false }))).toBe(NON_COMPLIANT);
+    });
+    test('a CfnSecurityConfiguration that encrypts S3 objects only', () => {
+      expect(check(EMRLocalDiskEncrypted, plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: true, AtRestEncryptionConfiguration: S3_ONLY })))
+        .toBe(NON_COMPLIANT);
+    });
+    test('a CfnSecurityConfiguration that configures local disks but leaves at-rest encryption off', () => {
+      expect(check(EMRLocalDiskEncrypted, plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: false, AtRestEncryptionConfiguration: LOCAL_DISK })))
+        .toBe(NON_COMPLIANT);
+    });
+  });
+
+  test('is not applicable to other resources', () => {
+    expect(check(EMRLocalDiskEncrypted, new s3.Bucket(newStack(), 'Bucket'))).toBe(NOT_APPLICABLE);
+  });
+
+  test('cannot judge at-rest encryption chosen by a parameter, and says so', () => {
+    const stack = newStack();
+    const atRest = new CfnParameter(stack, 'AtRest', { type: 'String' });
+    const config = plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: atRest.valueAsString, AtRestEncryptionConfiguration: LOCAL_DISK }, stack);
+    expect(() => check(EMRLocalDiskEncrypted, config)).toThrow(/EnableAtRestEncryption of Config is \{"Ref":"AtRest"\}, known only at deployment/);
+  });
+
+  test('cannot judge a document that is not JSON, and says so', () => {
+    const config = new CfnResource(newStack(), 'Config', { type: 'AWS::EMR::SecurityConfiguration', properties: { SecurityConfiguration: 'EncryptionConfiguration: {}' } });
+    expect(() => check(EMRLocalDiskEncrypted, config)).toThrow(/SecurityConfiguration of Config is .*known only at deployment/);
+  });
+});
