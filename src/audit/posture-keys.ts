@@ -102,9 +102,13 @@ export function describeKey(ctx: TemplateContext, keyRef: any, whenAbsent: KeyDe
     }
   }
   const text = ctx.render(keyRef);
-  const awsAlias = /(?:^|[:/])alias\/(aws\/[\w./-]+)/.exec(text);
-  if (awsAlias) {
-    return awsManagedKey(awsAlias[1]);
+  const aliasName = /(?:^|[:/])(alias\/[\w./-]+)$/.exec(text)?.[1];
+  if (aliasName?.startsWith('alias/aws/')) {
+    return awsManagedKey(aliasName.slice('alias/'.length));
+  }
+  const alias = ctx.resourcesOfType('AWS::KMS::Alias').find(([id]) => ctx.properties(id).AliasName === aliasName);
+  if (alias !== undefined) {
+    return describeKeyResource(ctx, alias[0]);
   }
   const parameter = typeof keyRef?.Ref === 'string' && ctx.isParameter(keyRef.Ref) ? keyRef.Ref : undefined;
   return externalKey(parameter !== undefined ? `parameter ${parameter}` : text);

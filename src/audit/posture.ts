@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeEbsEncryptionByDefault, analyzeFileSystem, analyzeVolume } from './posture-block-storage';
 import { analyzeDbCluster, analyzeDbInstance, analyzeGlobalTable, analyzeRedshift, analyzeTable } from './posture-databases';
@@ -150,12 +150,18 @@ function readAssembly(dir: string): StackTemplate[] {
   return stacks;
 }
 
-/** The nested stacks of a template whose templates the assembly holds (`aws:asset:path` metadata). */
+/**
+ * The nested stacks of a template whose templates the assembly holds: named by the `aws:asset:path`
+ * metadata (written by the CDK CLI), or by the asset manifest entry whose hash the `TemplateURL` ends with.
+ */
 function nestedStacks(dir: string, parent: string, template: Template, environment: StackEnvironment): StackTemplate[] {
   const found: StackTemplate[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-    const file = resource.Metadata?.['aws:asset:path'];
-    if (resource.Type !== 'AWS::CloudFormation::Stack' || typeof file !== 'string' || !existsSync(join(dir, file))) {
+    if (resource.Type !== 'AWS::CloudFormation::Stack') {
+      continue;
+    }
+    const file = resource.Metadata?.['aws:asset:path'] ?? nestedTemplateFile(dir, resource.Properties?.TemplateURL);
+    if (typeof file !== 'string' || !existsSync(join(dir, file))) {
       continue;
     }
     const path: string | undefined = resource.Metadata?.['aws:cdk:path'];
@@ -164,6 +170,21 @@ function nestedStacks(dir: string, parent: string, template: Template, environme
     found.push({ name, template: nested, environment }, ...nestedStacks(dir, name, nested, environment));
   }
   return found;
+}
+
+/** The file of the asset whose hash a nested stack's `TemplateURL` ends with, from the assembly's asset manifests. */
+function nestedTemplateFile(dir: string, templateUrl: any): string | undefined {
+  const hash = /([0-9a-f]{64})\.json/.exec(JSON.stringify(templateUrl ?? ''))?.[1];
+  if (hash === undefined) {
+    return undefined;
+  }
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.assets.json'))) {
+    const path = readJson(join(dir, file)).files?.[hash]?.source?.path;
+    if (typeof path === 'string') {
+      return path;
+    }
+  }
+  return undefined;
 }
 
 /** `aws://111111111111/us-east-1` → account and Region; `unknown-account` and `unknown-region` stay unknown. */
