@@ -25,7 +25,7 @@ export function statementsOf(document: unknown, where: string): Statement[] {
     return [];
   }
   const parsed = typeof document === 'string' ? parseJson(document, where) : document;
-  if (!isObject(parsed)) {
+  if (!isObject(parsed) || Object.keys(parsed).some((key) => key === 'Ref' || key.startsWith('Fn::'))) {
     throw unresolved(where, document);
   }
   return listOf(parsed.Statement).map((raw) => {
