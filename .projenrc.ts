@@ -12,6 +12,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // `npx cdk-kmi report cdk.out`: the encryption posture of a synthesized app.
+  bin: { 'cdk-kmi': 'lib/audit/report/cli.js' },
 
   // aws-cdk-lib 2.258+ writes a cloud assembly that integ-runner 2.197 cannot read.
   cdkVersion: '2.257.0',
@@ -36,6 +38,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-acm-pca',
     // Bundled into the CloudHSM handler: the trust anchor and the signed cluster certificate.
     '@peculiar/x509',
+    // @peculiar/x509 needs a Reflect metadata polyfill, imported before it by the handler that bundles it.
+    'reflect-metadata',
     '@smithy/protocol-http',
     '@types/aws-lambda',
     'aws-sdk-client-mock',
