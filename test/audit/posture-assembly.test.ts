@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { App, CfnCondition, Fn, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { findingsOf, newApp, removeTemporaryDirectories, temporaryDirectory } from './posture-helpers';
 import { EncryptedBucket } from '../../src';
 import { analyzeAssembly, analyzeTemplate } from '../../src/audit/posture';
 import { ACCOUNT, REGION } from '../util/app';
-import { findingsOf, newApp, removeTemporaryDirectories, temporaryDirectory } from './posture-helpers';
 
 afterAll(removeTemporaryDirectories);
 

@@ -2,10 +2,10 @@ import { CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { findingsOf, newApp, postureOfApp, removeTemporaryDirectories, rowAt } from './posture-helpers';
 import { KmsKeyWithRotation } from '../../src';
 import { analyzeAssembly } from '../../src/audit/posture';
 import { ACCOUNT, REGION } from '../util/app';
-import { findingsOf, newApp, postureOfApp, removeTemporaryDirectories, rowAt } from './posture-helpers';
 
 afterAll(removeTemporaryDirectories);
 
@@ -40,8 +40,12 @@ describe('keys in custom key stores', () => {
 
   test('a key in a CloudHSM key store with RotationPeriodInDays is option 2 with scheduled rotation', () => {
     expect(rowAt(rows, 'Custom::KmiCustomKeyStoreKey', 'HsmKey')).toMatchObject({
-      encrypted: 'n/a', encryption: 'KMS key in a custom key store (AWS CloudHSM)', option: 2, keyManagement: 'CloudHSM-backed key store',
-      rotation: 'scheduled every 180 days', findings: [],
+      encrypted: 'n/a',
+      encryption: 'KMS key in a custom key store (AWS CloudHSM)',
+      option: 2,
+      keyManagement: 'CloudHSM-backed key store',
+      rotation: 'scheduled every 180 days',
+      findings: [],
     });
   });
   test('a key in a custom key store without RotationPeriodInDays does not rotate: a medium finding', () => {

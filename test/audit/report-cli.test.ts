@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { newApp, removeTemporaryDirectories, temporaryDirectory } from './posture-helpers';
 import { EncryptedBucket } from '../../src';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, HELP, main } from '../../src/audit/report/cli';
 import { ACCOUNT, REGION } from '../util/app';
-import { newApp, removeTemporaryDirectories, temporaryDirectory } from './posture-helpers';
 
 afterAll(removeTemporaryDirectories);
 

@@ -17,7 +17,7 @@ import { countAtOrAbove } from './summary';
 
 /** Where the command writes, and the environment it reads (`NO_COLOR`). */
 export interface ReportIo {
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stdout: { readonly isTTY?: boolean; write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
 }
