@@ -1,7 +1,7 @@
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagRuleCompliance } from 'cdk-nag';
 import { check } from './check';
-import { LOCAL_DISK, plainConfiguration, securityConfiguration, TLS } from './emr';
+import { encryption, LOCAL_DISK, plainConfiguration, securityConfiguration, TLS } from './emr';
 import { EMRInTransitEncrypted } from '../../../src/audit/rules/EMRInTransitEncrypted';
 import { EmrArtifact } from '../../../src/emr/emr-artifact';
 import { EmrInTransitEncryption } from '../../../src/emr/emr-in-transit-encryption';
@@ -22,21 +22,21 @@ describe('EMRInTransitEncrypted', () => {
       expect(check(EMRInTransitEncrypted, securityConfiguration({ inTransitEncryption }))).toBe(COMPLIANT);
     });
     test('a CfnSecurityConfiguration with TLS certificates', () => {
-      expect(check(EMRInTransitEncrypted, plainConfiguration({ EnableInTransitEncryption: true, EnableAtRestEncryption: false, InTransitEncryptionConfiguration: TLS })))
-        .toBe(COMPLIANT);
+      expect(check(EMRInTransitEncrypted, plainConfiguration(encryption(false, true, { InTransitEncryptionConfiguration: TLS })))).toBe(COMPLIANT);
     });
   });
 
   describe('non-compliant', () => {
     test('an EmrSecurityConfiguration with in-transit encryption disabled', () => {
-      expect(check(EMRInTransitEncrypted, securityConfiguration({ inTransitEncryption: EmrInTransitEncryption.disabled() }))).toBe(NON_COMPLIANT);
+      const config = securityConfiguration({ inTransitEncryption: EmrInTransitEncryption.disabled() });
+      expect(check(EMRInTransitEncrypted, config)).toBe(NON_COMPLIANT);
     });
     test('a CfnSecurityConfiguration with at-rest encryption only', () => {
-      expect(check(EMRInTransitEncrypted, plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: true, AtRestEncryptionConfiguration: LOCAL_DISK })))
-        .toBe(NON_COMPLIANT);
+      const config = plainConfiguration(encryption(true, false, { AtRestEncryptionConfiguration: LOCAL_DISK }));
+      expect(check(EMRInTransitEncrypted, config)).toBe(NON_COMPLIANT);
     });
     test('a CfnSecurityConfiguration that turns in-transit encryption on without certificates', () => {
-      expect(check(EMRInTransitEncrypted, plainConfiguration({ EnableInTransitEncryption: true, EnableAtRestEncryption: false }))).toBe(NON_COMPLIANT);
+      expect(check(EMRInTransitEncrypted, plainConfiguration(encryption(false, true)))).toBe(NON_COMPLIANT);
     });
   });
 

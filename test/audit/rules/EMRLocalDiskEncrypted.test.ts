@@ -2,7 +2,7 @@ import { CfnParameter, CfnResource } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagRuleCompliance } from 'cdk-nag';
 import { check } from './check';
-import { LOCAL_DISK, plainConfiguration, S3_ONLY, securityConfiguration } from './emr';
+import { encryption, LOCAL_DISK, plainConfiguration, S3_ONLY, securityConfiguration } from './emr';
 import { EMRLocalDiskEncrypted } from '../../../src/audit/rules/EMRLocalDiskEncrypted';
 import { EmrArtifact } from '../../../src/emr/emr-artifact';
 import { EmrLocalDiskEncryption } from '../../../src/emr/emr-local-disk-encryption';
@@ -26,7 +26,7 @@ describe('EMRLocalDiskEncrypted', () => {
       const config = new CfnResource(newStack(), 'Config', {
         type: 'AWS::EMR::SecurityConfiguration',
         properties: {
-          SecurityConfiguration: JSON.stringify({ EncryptionConfiguration: { EnableInTransitEncryption: false, EnableAtRestEncryption: true, AtRestEncryptionConfiguration: LOCAL_DISK } }),
+          SecurityConfiguration: JSON.stringify({ EncryptionConfiguration: encryption(true, false, { AtRestEncryptionConfiguration: LOCAL_DISK }) }),
         },
       });
       expect(check(EMRLocalDiskEncrypted, config)).toBe(COMPLIANT);
@@ -35,15 +35,15 @@ describe('EMRLocalDiskEncrypted', () => {
 
   describe('non-compliant', () => {
     test('a CfnSecurityConfiguration without at-rest encryption', () => {
-      expect(check(EMRLocalDiskEncrypted, plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: false }))).toBe(NON_COMPLIANT);
+      expect(check(EMRLocalDiskEncrypted, plainConfiguration(encryption(false, false)))).toBe(NON_COMPLIANT);
     });
     test('a CfnSecurityConfiguration that encrypts S3 objects only', () => {
-      expect(check(EMRLocalDiskEncrypted, plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: true, AtRestEncryptionConfiguration: S3_ONLY })))
-        .toBe(NON_COMPLIANT);
+      const config = plainConfiguration(encryption(true, false, { AtRestEncryptionConfiguration: S3_ONLY }));
+      expect(check(EMRLocalDiskEncrypted, config)).toBe(NON_COMPLIANT);
     });
     test('a CfnSecurityConfiguration that configures local disks but leaves at-rest encryption off', () => {
-      expect(check(EMRLocalDiskEncrypted, plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: false, AtRestEncryptionConfiguration: LOCAL_DISK })))
-        .toBe(NON_COMPLIANT);
+      const config = plainConfiguration(encryption(false, false, { AtRestEncryptionConfiguration: LOCAL_DISK }));
+      expect(check(EMRLocalDiskEncrypted, config)).toBe(NON_COMPLIANT);
     });
   });
 
@@ -54,12 +54,15 @@ describe('EMRLocalDiskEncrypted', () => {
   test('cannot judge at-rest encryption chosen by a parameter, and says so', () => {
     const stack = newStack();
     const atRest = new CfnParameter(stack, 'AtRest', { type: 'String' });
-    const config = plainConfiguration({ EnableInTransitEncryption: false, EnableAtRestEncryption: atRest.valueAsString, AtRestEncryptionConfiguration: LOCAL_DISK }, stack);
+    const config = plainConfiguration(encryption(atRest.valueAsString, false, { AtRestEncryptionConfiguration: LOCAL_DISK }), stack);
     expect(() => check(EMRLocalDiskEncrypted, config)).toThrow(/EnableAtRestEncryption of Config is \{"Ref":"AtRest"\}, known only at deployment/);
   });
 
   test('cannot judge a document that is not JSON, and says so', () => {
-    const config = new CfnResource(newStack(), 'Config', { type: 'AWS::EMR::SecurityConfiguration', properties: { SecurityConfiguration: 'EncryptionConfiguration: {}' } });
+    const config = new CfnResource(newStack(), 'Config', {
+      type: 'AWS::EMR::SecurityConfiguration',
+      properties: { SecurityConfiguration: 'EncryptionConfiguration: {}' },
+    });
     expect(() => check(EMRLocalDiskEncrypted, config)).toThrow(/SecurityConfiguration of Config is .*known only at deployment/);
   });
 });

@@ -13,9 +13,14 @@ export function securityConfiguration(props: Partial<EmrSecurityConfigurationPro
   return new EmrSecurityConfiguration(newStack(), 'Config', { inTransitEncryption: PEM, ...props });
 }
 
+/** An `EncryptionConfiguration` with at-rest and in-transit encryption on or off, plus the given settings. */
+export function encryption(atRest: unknown, inTransit: unknown, settings: Record<string, unknown> = {}): Record<string, unknown> {
+  return { EnableAtRestEncryption: atRest, EnableInTransitEncryption: inTransit, ...settings };
+}
+
 /** A plain L1 security configuration with the given EncryptionConfiguration. */
-export function plainConfiguration(encryption: Record<string, unknown>, stack: Stack = newStack()): emr.CfnSecurityConfiguration {
-  return new emr.CfnSecurityConfiguration(stack, 'Config', { securityConfiguration: { EncryptionConfiguration: encryption } });
+export function plainConfiguration(encryptionConfiguration: Record<string, unknown>, stack: Stack = newStack()): emr.CfnSecurityConfiguration {
+  return new emr.CfnSecurityConfiguration(stack, 'Config', { securityConfiguration: { EncryptionConfiguration: encryptionConfiguration } });
 }
 
 /** At-rest encryption of S3 objects only (SSE-S3), no local disk encryption. */
