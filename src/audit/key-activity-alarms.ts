@@ -1,4 +1,4 @@
-import { Annotations, Aspects, AspectPriority, Aws, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, AspectPriority, Aws, CfnResource, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -282,13 +282,17 @@ class WatchKeysOfScope implements IAspect {
 function keyArnsIn(scope: IConstruct): string[] {
   const arns: string[] = [];
   for (const construct of scope.node.findAll()) {
-    if (construct instanceof kms.CfnKey) {
-      arns.push(construct.attrArn);
-    } else if (isDefinedKey(construct) && !(construct.node.defaultChild instanceof kms.CfnKey)) {
+    if (CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::KMS::Key') {
+      arns.push(construct instanceof kms.CfnKey ? construct.attrArn : Token.asString(construct.getAtt('Arn')));
+    } else if (isDefinedKey(construct) && !isKmsKeyResource(construct.node.defaultChild)) {
       arns.push(construct.keyArn);
     }
   }
   return arns;
+}
+
+function isKmsKeyResource(construct?: IConstruct): boolean {
+  return construct !== undefined && CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::KMS::Key';
 }
 
 /** A construct that is a key (`kms.IKey`), not an alias, and owns a resource. */
