@@ -1,5 +1,6 @@
 import { Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as emr from 'aws-cdk-lib/aws-emr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
@@ -216,5 +217,81 @@ describe('posture of EMR security configurations', () => {
     expect(row(rows, 'AWS::EMR::SecurityConfiguration', 'Open')).toMatchObject({
       tls: 'not enforced', findings: [{ severity: 'medium', id: 'tls-not-enforced', message: 'EMR in-transit encryption off' }],
     });
+  });
+});
+
+describe('posture of EMR clusters', () => {
+  const rows = postureOf((stack) => {
+    const security = new EmrSecurityConfiguration(stack, 'Emr', { inTransitEncryption: EmrInTransitEncryption.pemCertificates(EmrArtifact.fromS3Uri('s3://certs/emr.zip')) });
+    const cluster = (id: string, securityConfiguration?: string) => new emr.CfnCluster(stack, id, {
+      name: id, jobFlowRole: 'EMR_EC2_DefaultRole', serviceRole: 'EMR_DefaultRole', releaseLabel: 'emr-7.0.0', instances: {}, securityConfiguration,
+    });
+    cluster('Secured', security.securityConfigurationName);
+    cluster('Bare');
+    cluster('Elsewhere', 'shared-security-configuration');
+  });
+
+  test('a cluster on a security configuration of the template is reported with that configuration\'s encryption', () => {
+    expect(row(rows, 'AWS::EMR::Cluster', 'Secured')).toMatchObject({
+      encrypted: 'yes', encryption: expect.stringMatching(/^EMR S3 SSE-KMS, local disk AwsKms \+ EBS \(Emr/), key: expect.stringMatching(/^EmrKey/), tls: 'TLS between nodes', findings: [],
+    });
+  });
+  test('a cluster without a security configuration is not encrypted and has no TLS', () => {
+    expect(row(rows, 'AWS::EMR::Cluster', 'Bare').findings.map((f) => `${f.severity} ${f.id}`)).toEqual(['high not-encrypted', 'medium tls-not-enforced']);
+  });
+  test('a cluster on a security configuration named elsewhere says so', () => {
+    expect(row(rows, 'AWS::EMR::Cluster', 'Elsewhere')).toMatchObject({
+      encrypted: 'unknown', encryption: 'security configuration shared-security-configuration', findings: [{ severity: 'info', id: 'external-key' }],
+    });
+  });
+});
+
+describe('databases restored or replicated from elsewhere', () => {
+  const rows = analyzeTemplate('S', {
+    Resources: {
+      FromSnapshot: { Type: 'AWS::RDS::DBInstance', Properties: { DBSnapshotIdentifier: 'arn:aws:rds:us-east-1:111111111111:snapshot:s' } },
+      Replica: { Type: 'AWS::RDS::DBInstance', Properties: { SourceDBInstanceIdentifier: 'arn:aws:rds:us-east-1:111111111111:db:primary' } },
+      EncryptedFromSnapshot: { Type: 'AWS::RDS::DBInstance', Properties: { DBSnapshotIdentifier: 's', StorageEncrypted: true } },
+      ServerlessV1: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-mysql', EngineMode: 'serverless' } },
+      Clone: { Type: 'AWS::RDS::DBCluster', Properties: { SourceDBClusterIdentifier: 'source' } },
+      Public: { Type: 'AWS::Redshift::Cluster', Properties: { Encrypted: true, PubliclyAccessible: true } },
+    },
+  });
+
+  test('an instance restored from a snapshot, or a read replica, inherits its encryption: unknown here, an info finding', () => {
+    for (const id of ['FromSnapshot', 'Replica']) {
+      expect(row(rows, 'AWS::RDS::DBInstance', id)).toMatchObject({ encrypted: 'unknown', findings: [{ severity: 'info', id: 'inherited' }, { id: 'tls-engine-default' }] });
+    }
+    expect(row(rows, 'AWS::RDS::DBInstance', 'EncryptedFromSnapshot')).toMatchObject({ encrypted: 'yes', key: 'AWS managed (aws/rds)' });
+  });
+  test('an Aurora Serverless v1 cluster is always encrypted; a clone inherits', () => {
+    expect(row(rows, 'AWS::RDS::DBCluster', 'ServerlessV1')).toMatchObject({ encrypted: 'yes' });
+    expect(row(rows, 'AWS::RDS::DBCluster', 'Clone')).toMatchObject({ encrypted: 'unknown' });
+  });
+  test('a publicly accessible Redshift cluster is a high finding', () => {
+    expect(row(rows, 'AWS::Redshift::Cluster', 'Public').findings).toContainEqual(expect.objectContaining({ severity: 'high', id: 'public-access' }));
+  });
+});
+
+describe('global tables with a key per Region', () => {
+  test('the keys of all replicas are named, and their findings kept once', () => {
+    const [table] = analyzeTemplate('S', {
+      Resources: {
+        Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: false } },
+        T: {
+          Type: 'AWS::DynamoDB::GlobalTable',
+          Properties: {
+            SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+            Replicas: [
+              { Region: 'us-east-1', SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+              { Region: 'eu-west-1', SSESpecification: { KMSMasterKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k' } },
+              { Region: 'eu-west-2', SSESpecification: { KMSMasterKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k' } },
+            ],
+          },
+        },
+      },
+    }).filter((r) => r.type === 'AWS::DynamoDB::GlobalTable');
+    expect(table).toMatchObject({ key: 'Key; arn:aws:kms:eu-west-1:111111111111:key/k', rotation: 'none; unknown', option: null });
+    expect(table.findings.map((f) => f.id)).toEqual(['key-not-rotated', 'external-key']);
   });
 });
