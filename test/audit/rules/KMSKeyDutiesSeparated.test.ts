@@ -68,6 +68,12 @@ describe('KMSKeyDutiesSeparated', () => {
       key.addToResourcePolicy(keyStatement(ops, ['kms:CreateGrant'], iam.Effect.DENY));
       expect(check(KMSKeyDutiesSeparated, key)).toBe(COMPLIANT);
     });
+    test('principals imported from other stacks, kept apart even though the template cannot name them', () => {
+      const key = new kms.Key(newStack(), 'Key');
+      key.addToResourcePolicy(keyStatement(new iam.ArnPrincipal(Fn.importValue('OpsRoleArn')), KEY_ADMIN_ACTIONS));
+      key.addToResourcePolicy(keyStatement(new iam.ArnPrincipal(Fn.importValue('AppRoleArn')), KEY_USE_ACTIONS));
+      expect(check(KMSKeyDutiesSeparated, key)).toBe(COMPLIANT);
+    });
     test('IAM policies of the stack that name another key', () => {
       const stack = newStack();
       const admin = role(stack, 'Admin');
@@ -146,6 +152,28 @@ describe('KMSKeyDutiesSeparated', () => {
         roles: [role(stack, 'Ops')],
         statements: [new iam.PolicyStatement({ actions: ['kms:*'], resources: ['arn:aws:kms:us-east-1:111111111111:key/*'] })],
       });
+      expect(check(KMSKeyDutiesSeparated, key)).toBe(NON_COMPLIANT);
+    });
+    test('a managed policy of the stack listed in a role\'s managedPolicies', () => {
+      const stack = newStack();
+      const key = new kms.Key(stack, 'Key');
+      const policy = new iam.ManagedPolicy(stack, 'KeyOps', { statements: [new iam.PolicyStatement({ actions: ['kms:*'], resources: [key.keyArn] })] });
+      new iam.Role(stack, 'Ops', { assumedBy: new iam.AccountRootPrincipal(), managedPolicies: [policy] });
+      expect(check(KMSKeyDutiesSeparated, key)).toBe(NON_COMPLIANT);
+    });
+    test('an Allow with NotPrincipal, which allows nearly everyone', () => {
+      const key = new kms.Key(newStack(), 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        notPrincipals: [new iam.ArnPrincipal(OPS)],
+        actions: ['kms:PutKeyPolicy', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:CallerAccount': '111111111111' } },
+      }));
+      expect(check(KMSKeyDutiesSeparated, key)).toBe(NON_COMPLIANT);
+    });
+    test('a service principal allowed management and use', () => {
+      const key = new kms.Key(newStack(), 'Key');
+      key.addToResourcePolicy(keyStatement(new iam.ServicePrincipal('logs.amazonaws.com'), ['kms:Encrypt*', 'kms:TagResource']));
       expect(check(KMSKeyDutiesSeparated, key)).toBe(NON_COMPLIANT);
     });
     test('an inline policy of a role allowing management and use of the key', () => {
