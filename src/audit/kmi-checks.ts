@@ -135,11 +135,18 @@ export class KmiChecks extends NagPack {
   /** The pack name, also the prefix of its rule ids. */
   public readonly name = 'Kmi';
 
+  /**
+   * @param scope the app or stack, needed only with `writeSuppressionsToCloudFormation`
+   * @param props cdk-nag pack options (`verbose` adds each rule's explanation to its findings)
+   */
   constructor(scope?: IConstruct, props?: NagPackProps) {
     super(scope, props);
     this.packName = 'Kmi';
   }
 
+  /**
+   * Applies every rule of the pack to one resource.
+   */
   protected checkResource(node: CfnResource): void {
     for (const { rule, level, info, explanation } of RULES) {
       this.applyRule({ rule, level, info, explanation, node });
