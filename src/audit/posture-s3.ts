@@ -41,8 +41,10 @@ export const analyzeBucket: Analyzer = (ctx, logicalId, props) => {
     findings.push(finding('tls-not-enforced', 'requests over plain HTTP are not denied'));
   }
 
-  const pab = props.PublicAccessBlockConfiguration ?? {};
-  if (![pab.BlockPublicAcls, pab.BlockPublicPolicy, pab.IgnorePublicAcls, pab.RestrictPublicBuckets].every((v) => v === true || v === 'true')) {
+  // Without a PublicAccessBlockConfiguration, S3 blocks all public access on a new bucket (the default
+  // since April 2023); with one, every setting it leaves out is off.
+  const pab = props.PublicAccessBlockConfiguration;
+  if (pab !== undefined && ![pab.BlockPublicAcls, pab.BlockPublicPolicy, pab.IgnorePublicAcls, pab.RestrictPublicBuckets].every((v) => v === true || v === 'true')) {
     findings.push(finding('public-access', 'public access not fully blocked'));
   }
   findings.push(...allowsAnyone(statements, 'bucket'));

@@ -81,6 +81,10 @@ describe('posture of plain aws-cdk-lib resources', () => {
       'high public-access',
     ]);
   });
+  test('a bucket without a public access block configuration has S3\'s default (all public access blocked): no finding', () => {
+    const [bucket] = analyzeTemplate('S', { Resources: { B: { Type: 'AWS::S3::Bucket', Properties: {} } } });
+    expect(bucket.findings.map((f) => f.id)).not.toContain('public-access');
+  });
   test('a bucket that explicitly allows SSE-C is a high finding', () => {
     const [bucket] = analyzeTemplate('S', {
       Resources: {

@@ -98,6 +98,10 @@ describe('the Markdown report', () => {
       'automatic every 365 days', 'strict (aws:kms\\|aws:kms:dsse)', 'TLS &gt;= 1.2', '1 low',
     ]);
   });
+  test('shows a key path as code, an AWS managed key as text', () => {
+    const [, , line] = renderMarkdown([{ ...ENCRYPTED, key: 'AWS managed (aws/s3)' }]).split('\n').filter((l) => l.startsWith('|'));
+    expect(cells(line)[5]).toBe('AWS managed (aws/s3)');
+  });
   test('lists the findings from the most severe, with resource and id, escaped', () => {
     const lines = tableLines('Findings');
     expect(lines.slice(2).map(cells)).toEqual([

@@ -30,7 +30,7 @@ export function renderMarkdown(rows: readonly ResourcePosture[], options: Markdo
     const summary = SEVERITIES_DESCENDING.filter((s) => perSeverity[s] > 0).map((s) => `${perSeverity[s]} ${s}`).join(', ');
     out.push(tableRow([
       code(row.path), text(displayType(row.type)), text(row.encrypted), text(row.encryption), text(displayOption(row)),
-      row.key === '-' ? '-' : code(row.key), text(row.rotation), text(row.uploadRule), text(row.tls), text(summary || '-'),
+      keyCell(row.key), text(row.rotation), text(row.uploadRule), text(row.tls), text(summary || '-'),
     ]));
   }
 
@@ -61,6 +61,11 @@ export function renderMarkdown(rows: readonly ResourcePosture[], options: Markdo
     out.push(...raised.map(([id, entry]) => tableRow([code(id), text(entry.severity), text(entry.meaning)])));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** A key named by a path, an ARN or an id as code; `-` and `AWS managed (…)` / `AWS owned (…)` as text. */
+function keyCell(key: string): string {
+  return key === '-' || /^AWS (managed|owned) \(/.test(key) ? text(key) : code(key);
 }
 
 function tableRow(cells: string[]): string {
