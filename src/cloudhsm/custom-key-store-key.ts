@@ -417,7 +417,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
   /**
    * Grants actions on every generation of the key: an IAM statement on the account's keys tagged
    * with this key's family, or, for a principal without IAM policies of its own (an account, a
-   * service), a key policy statement.
+   * service), a statement in the key policy, which every generation has.
    */
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     const grant = iam.Grant.addToPrincipalOrResource({
