@@ -282,7 +282,6 @@ export class CustomKeyStore extends Resource implements ICustomKeyStore {
 
   constructor(scope: Construct, id: string, props: CustomKeyStoreProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.storeRemovalPolicy = checkRemovalPolicy(this.node.path, props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.customKeyStoreType = props.source.customKeyStoreType;
     this.customKeyStoreName = props.customKeyStoreName ?? defaultName(this);
