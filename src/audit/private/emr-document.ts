@@ -13,7 +13,7 @@ export function emrEncryptionConfiguration(configuration: ResolvedResource): Rec
     try {
       document = JSON.parse(raw);
     } catch {
-      throw unresolved(where, raw);
+      throw unresolved(where, raw, 'not JSON');
     }
   }
   if (!isObject(document)) {

@@ -90,6 +90,6 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw unresolved(where, text);
+    throw unresolved(where, text, 'not JSON');
   }
 }

@@ -100,9 +100,12 @@ export function stringProperty(resource: ResolvedResource, name: string): string
   throw unresolved(`${name} of ${resource.logicalId}`, value);
 }
 
-/** The error for a value the rule needs but cannot read at synthesis. */
-export function unresolved(where: string, value: unknown): Error {
-  return new Error(`${where} is ${JSON.stringify(value)}, known only at deployment: the rule cannot tell whether the resource complies.`);
+/**
+ * The error for a value the rule needs but cannot read at synthesis: by default one known only at
+ * deployment, or as `what` says.
+ */
+export function unresolved(where: string, value: unknown, what = 'known only at deployment'): Error {
+  return new Error(`${where} is ${JSON.stringify(value)}, ${what}: the rule cannot tell whether the resource complies.`);
 }
 
 /**

@@ -22,7 +22,7 @@ export function RedshiftClusterTlsRequired(node: CfnResource): NagRuleCompliance
   const group = stackResourcesOfType(node, 'AWS::Redshift::ClusterParameterGroup')
     .find((candidate) => name === `\${${candidate.logicalId}}` || name === candidate.properties.ParameterGroupName);
   if (!group) {
-    throw unresolved(`ClusterParameterGroupName of ${cluster.logicalId} (a parameter group not defined in this stack)`, groupName);
+    throw unresolved(`ClusterParameterGroupName of ${cluster.logicalId}`, groupName, 'a parameter group not defined in this stack');
   }
   const requireSsl = listOf(group.properties.Parameters)
     .find((parameter) => isObject(parameter) && typeof parameter.ParameterName === 'string' && parameter.ParameterName.toLowerCase() === 'require_ssl');

@@ -1,4 +1,4 @@
-import { App, Fn, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Fn, Size, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -197,5 +197,19 @@ describe('KMSKeyDutiesSeparated', () => {
     const stack = newStack();
     const key = new kms.CfnKey(stack, 'Key', { keyPolicy: Fn.conditionIf('Shared', { Statement: [] }, { Statement: [] }) });
     expect(() => check(KMSKeyDutiesSeparated, key)).toThrow(/KeyPolicy of Key is .*Fn::If.*, known only at deployment/);
+  });
+
+  test('reads a key policy written as a JSON string', () => {
+    const statement = (actions: string[]) => ({ Effect: 'Allow', Principal: { AWS: OPS }, Action: actions, Resource: '*' });
+    const key = new CfnResource(newStack(), 'Key', {
+      type: 'AWS::KMS::Key',
+      properties: { KeyPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [statement(['kms:PutKeyPolicy']), statement(['kms:Decrypt'])] }) },
+    });
+    expect(check(KMSKeyDutiesSeparated, key)).toBe(NON_COMPLIANT);
+  });
+
+  test('cannot judge a key policy that is not JSON, and says so', () => {
+    const key = new CfnResource(newStack(), 'Key', { type: 'AWS::KMS::Key', properties: { KeyPolicy: 'Allow Ops kms:*' } });
+    expect(() => check(KMSKeyDutiesSeparated, key)).toThrow(/KeyPolicy of Key is "Allow Ops kms:\*", not JSON: the rule cannot tell/);
   });
 });

@@ -107,4 +107,15 @@ describe('S3UploadEncryptionEnforced', () => {
     });
     expect(() => check(S3UploadEncryptionEnforced, bucket)).toThrow(/PolicyDocument of Policy is .*Fn::If.*, known only at deployment/);
   });
+
+  test('cannot judge a statement list chosen at deployment, and says so', () => {
+    const stack = newStack();
+    const bucket = new s3.CfnBucket(stack, 'Bucket');
+    const statement = { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: '*', Condition: { Null: { [SSE]: 'true' } } };
+    new s3.CfnBucketPolicy(stack, 'Policy', {
+      bucket: bucket.ref,
+      policyDocument: { Version: '2012-10-17', Statement: Fn.conditionIf('Strict', [statement], []) },
+    });
+    expect(() => check(S3UploadEncryptionEnforced, bucket)).toThrow(/a statement of PolicyDocument of Policy is .*Fn::If.*, known only at deployment/);
+  });
 });
