@@ -239,9 +239,9 @@ export function referencedLogicalId(value: any): string | undefined {
   return undefined;
 }
 
-/** A construct path without the trailing `/Resource` (or `/Resource/Default`) of its main L1 child. */
+/** A construct path without the trailing `/Resource`, `/Resource/Default` or `/Default` of its main L1 child. */
 export function stripResourceSuffix(path: string): string {
-  return path.replace(/\/Resource(\/Default)?$/, '');
+  return path.replace(/\/Resource(\/Default)?$|\/Default$/, '');
 }
 
 /** The statements of a policy document, given as an object or as a JSON string. */

@@ -1,10 +1,17 @@
 import { CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { findingsOf, newApp, postureOfApp, removeTemporaryDirectories, rowAt } from './posture-helpers';
-import { KmsKeyWithRotation } from '../../src';
+import { EncryptedBucket, KmsKeyWithRotation } from '../../src';
 import { analyzeAssembly } from '../../src/audit/posture';
+import { CloudHsmCluster } from '../../src/cloudhsm/cloudhsm-cluster';
+import { CustomKeyStore, KeyStoreSource } from '../../src/cloudhsm/custom-key-store';
+import { CustomKeyStoreKey } from '../../src/cloudhsm/custom-key-store-key';
+import { CustomKeyStoreKeyRotation } from '../../src/cloudhsm/custom-key-store-key-rotation';
+import { KmsKeyWithImportedMaterial } from '../../src/kms/imported-key-material';
 import { ACCOUNT, REGION } from '../util/app';
 
 afterAll(removeTemporaryDirectories);
@@ -183,5 +190,35 @@ describe('key references', () => {
     const queue = analyzeAssembly(app.synth().directory).find((r) => r.type === 'AWS::SQS::Queue')!;
     expect(JSON.stringify(app.synth().getStackByName('Data').template)).toContain('Fn::ImportValue');
     expect(queue).toMatchObject({ stack: 'Data', key: 'Keys/SharedKey', rotation: 'automatic every 365 days', option: 3 });
+  });
+});
+
+describe('the library\'s key-management constructs', () => {
+  const rows = postureOfApp((stack) => {
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+    });
+    const store = new CustomKeyStore(stack, 'Store', { source: KeyStoreSource.cloudHsm({ cluster: new CloudHsmCluster(stack, 'Hsm', { vpc }) }) });
+    new EncryptedBucket(stack, 'OnHsm', { encryptionKey: new CustomKeyStoreKey(stack, 'HsmKey', { customKeyStore: store }) });
+    new CustomKeyStoreKey(stack, 'StaticKey', { customKeyStore: store, rotation: CustomKeyStoreKeyRotation.none() });
+    const material = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Material', `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:material-AbCdEf`);
+    new EncryptedBucket(stack, 'Byok', { encryptionKey: new KmsKeyWithImportedMaterial(stack, 'Imported', { keyMaterial: material }) });
+  });
+
+  test('CloudHsmCluster: option 2, its HSMs counted', () => {
+    expect(rowAt(rows, 'AWS::CloudHSM::Cluster', 'Hsm')).toMatchObject({ option: 2, encryption: expect.stringMatching(/^CloudHSM cluster \(hsm2m\.medium, \d+ HSMs\)$/), findings: [] });
+  });
+  test('CustomKeyStore on the cluster: option 2, naming the cluster', () => {
+    expect(rowAt(rows, 'Custom::KmiCustomKeyStore', 'Store')).toMatchObject({ option: 2, key: 'TestStack/Hsm' });
+  });
+  test('CustomKeyStoreKey: scheduled rotation by default, none when asked (a medium finding), and a bucket on it is option 2', () => {
+    expect(rowAt(rows, 'Custom::KmiCustomKeyStoreKey', 'HsmKey')).toMatchObject({ option: 2, rotation: expect.stringMatching(/^scheduled every \d+ days$/), findings: [] });
+    expect(findingsOf(rowAt(rows, 'Custom::KmiCustomKeyStoreKey', 'StaticKey'))).toEqual(['medium key-not-rotated']);
+    expect(rowAt(rows, 'AWS::S3::Bucket', 'OnHsm')).toMatchObject({ option: 2, key: 'TestStack/HsmKey', findings: [] });
+  });
+  test('KmsKeyWithImportedMaterial: option 1, rotated by re-import, its material row named after the construct', () => {
+    expect(rowAt(rows, 'AWS::KMS::Key', 'Imported')).toMatchObject({ option: 1, rotation: 'by re-import' });
+    expect(rowAt(rows, 'Custom::KmiImportedKeyMaterial', 'Imported/KeyMaterial')).toMatchObject({ option: 1, key: 'TestStack/Imported' });
+    expect(rowAt(rows, 'AWS::S3::Bucket', 'Byok')).toMatchObject({ option: 1, key: 'TestStack/Imported', findings: [] });
   });
 });
