@@ -297,20 +297,28 @@ function isKmsKeyResource(construct?: IConstruct): boolean {
 
 /** A construct that is a key (`kms.IKey`), not an alias, and owns a resource. */
 function isDefinedKey(construct: IConstruct): construct is IConstruct & kms.IKey {
-  const candidate = construct as Partial<kms.IKey> & { aliasName?: string };
+  const candidate = construct as Partial<kms.IKey>;
   return typeof candidate.keyArn === 'string'
     && typeof candidate.keyId === 'string'
     && typeof candidate.grantEncryptDecrypt === 'function'
-    && candidate.aliasName === undefined
+    && !isAlias(candidate)
     && construct.node.defaultChild !== undefined;
+}
+
+/**
+ * Whether a key is a KMS alias (`kms.IAlias`, which has a target key). A key that merely has an
+ * alias name of its own, such as a key in a custom key store, is not.
+ */
+function isAlias(key: object): key is kms.IAlias {
+  return 'aliasTargetKey' in key;
 }
 
 function validateProps(alarms: KeyActivityAlarms, props: KeyActivityAlarmsProps): void {
   const path = alarms.node.path;
   const stack = Stack.of(alarms);
   (props.keys ?? []).forEach((key, index) => {
-    const alias = (key as { aliasName?: string }).aliasName;
-    if (alias !== undefined) {
+    if (isAlias(key)) {
+      const alias = key.aliasName;
       throw new KmiValidationError({
         path,
         prop: `keys[${index}]`,

@@ -28,6 +28,8 @@ export class FakeKeyStore extends Resource implements ICustomKeyStore {
 export class FakeKeyInStore extends Construct {
   public readonly keyArn: string;
   public readonly keyId: string;
+  /** Keys in custom key stores have an alias of their own; that does not make them aliases. */
+  public readonly aliasName = 'alias/in-store';
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const resource = new CfnResource(this, 'Resource', { type: 'Custom::KmiCustomKeyStoreKey', properties: { CustomKeyStoreId: 'cks-1234567890abcdef0' } });

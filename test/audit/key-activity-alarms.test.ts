@@ -6,6 +6,9 @@ import { Construct } from 'constructs';
 import { FakeCluster, FakeKeyInStore, FakeKeyStore } from './key-activity-alarms.fakes';
 import { CloudHsmActivity, KeyActivity } from '../../src/audit/key-activity';
 import { KeyActivityAlarms, KeyActivityAlarmsProps } from '../../src/audit/key-activity-alarms';
+import { CustomKeyStore } from '../../src/cloudhsm/custom-key-store';
+import { CustomKeyStoreKey } from '../../src/cloudhsm/custom-key-store-key';
+import { CustomKeyStoreType } from '../../src/cloudhsm/custom-key-store-ref';
 import { KmsKeyWithRotation } from '../../src/kms/kms-key-with-rotation';
 import { newStack, snapshotOf, synth } from '../util/app';
 import { nagFindings } from '../util/nag';
@@ -176,6 +179,18 @@ describe('keys found in the scope', () => {
     expect(alarms.rules.length).toBeGreaterThan(0);
   });
 
+  test('include a CustomKeyStoreKey, by the ARN of its first generation', () => {
+    const stack = newStack();
+    const store = CustomKeyStore.fromCustomKeyStoreAttributes(stack, 'Store', {
+      customKeyStoreId: 'cks-1234567890abcdef0',
+      customKeyStoreType: CustomKeyStoreType.AWS_CLOUDHSM,
+    });
+    new CustomKeyStoreKey(stack, 'InStore', { customKeyStore: store });
+    new KeyActivityAlarms(stack, 'Alarms', { topic: new sns.Topic(stack, 'Topic') });
+    const rule = Object.values(resourcesOf(synth(stack), 'AWS::Events::Rule', 'AlarmsKeyApiCalls1'))[0];
+    expect(watchedBy(rule)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^InStore/), 'KeyArn'] }]);
+  });
+
   test('leave out imported keys and aliases, watching each key once', () => {
     const watched = watchedIn((stack) => {
       const key = new kms.Key(stack, 'Key');
@@ -214,6 +229,14 @@ describe('keys given', () => {
     new KeyActivityAlarms(stack, 'Alarms', { keys: [given, kms.Key.fromKeyArn(stack, 'Imported', KEY_ARN)] });
     const rule = Object.values(resourcesOf(synth(stack), 'AWS::Events::Rule', 'AlarmsKeyApiCalls1'))[0];
     expect(watchedBy(rule)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Given/), 'Arn'] }, KEY_ARN]);
+  });
+
+  test('a key with an alias name of its own, as keys in custom key stores have, is a key, not an alias', () => {
+    const stack = newStack();
+    const inStore = new FakeKeyInStore(stack, 'InStore');
+    new KeyActivityAlarms(stack, 'Alarms', { keys: [inStore as unknown as kms.IKey] });
+    const rule = Object.values(resourcesOf(synth(stack), 'AWS::Events::Rule', 'AlarmsKeyApiCalls1'))[0];
+    expect(watchedBy(rule)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^InStore/), 'Arn'] }]);
   });
 
   test('more than 10 keys are spread over rules of 10 keys each', () => {
