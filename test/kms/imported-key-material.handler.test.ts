@@ -265,6 +265,11 @@ describe('bad material', () => {
       .rejects.toThrow(`The secret ${SECRET} holds a binary value; expected text: the standard base64 of 32 random bytes.`);
     expect(kms.calls()).toHaveLength(0);
   });
+  test('import parameters without a public key are reported, and nothing is imported', async () => {
+    kms.on(GetParametersForImportCommand).resolves({ KeyId: KEY, ImportToken: Buffer.from('t') });
+    await expect(onEvent(event('Create'), clients(), NOW)).rejects.toThrow(`GetParametersForImport for key ${KEY} returned no public key or import token.`);
+    expect(kms.commandCalls(ImportKeyMaterialCommand)).toHaveLength(0);
+  });
   test('a secret the handler may not read is reported as secretsmanager:GetSecretValue denied', async () => {
     secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
     await expect(onEvent(event('Create'), clients(), NOW)).rejects.toThrow(/^secretsmanager:GetSecretValue was denied \(AccessDeniedException\)/);
@@ -379,6 +384,32 @@ describe('update with a new secret (rotation to new material)', () => {
         + 'and the key would become unusable when it does. First deploy with KeyMaterialExpiration.never() and the secret that holds that material, '
         + 'so that it is imported again without expiry; then change the secret.');
     expect(importInputs()).toHaveLength(0);
+  });
+  test('reads every page of the key\'s materials: an expiring material on a later page still stops the rotation', async () => {
+    await created();
+    kms.on(ListKeyRotationsCommand)
+      .resolvesOnce({ Rotations: [{ KeyMaterialId: 'a'.repeat(64), KeyMaterialState: 'NON_CURRENT', ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }], Truncated: true, NextMarker: 'page-2' })
+      .resolvesOnce({ Rotations: [{ KeyMaterialId: 'b'.repeat(64), KeyMaterialState: 'CURRENT', ExpirationModel: 'KEY_MATERIAL_EXPIRES' }], Truncated: false });
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)).rejects.toThrow(`its key material ${'b'.repeat(64)} (CURRENT, valid to ?) expires`);
+    expect(kms.commandCalls(ListKeyRotationsCommand).map((c) => c.args[0].input)).toEqual([
+      { KeyId: KEY, IncludeKeyMaterial: 'ALL_KEY_MATERIAL', Marker: undefined },
+      { KeyId: KEY, IncludeKeyMaterial: 'ALL_KEY_MATERIAL', Marker: 'page-2' },
+    ]);
+  });
+  test('an error other than incorrect material, on the attempt to re-import, passes through and nothing is imported as new', async () => {
+    await created();
+    kms.on(ImportKeyMaterialCommand).rejects(Object.assign(new Error('key is disabled'), { name: 'KMSInvalidStateException' }));
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)).rejects.toThrow('key is disabled');
+    expect(importInputs().map((i) => i.ImportType)).toEqual(['EXISTING_KEY_MATERIAL']);
+    expect(kms.commandCalls(RotateKeyOnDemandCommand)).toHaveLength(0);
+  });
+  test('material KMS accepts but does not list is reported, and the key is not rotated', async () => {
+    await created();
+    secretsHold({ [NEW_SECRET]: material.toString('base64') });
+    kms.on(ListKeyRotationsCommand).resolves({ Rotations: [], Truncated: false });
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)).rejects.toThrow(
+      `KMS accepted the material in secret ${NEW_SECRET} as material of key ${KEY} (${key.idOf(material)}) but ListKeyRotations reports it as absent; retry the deployment.`);
+    expect(kms.commandCalls(RotateKeyOnDemandCommand)).toHaveLength(0);
   });
   test('a rotation KMS refuses is reported with the permission', async () => {
     await created();
