@@ -29,6 +29,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Clients, Clock } from '../../src/cloudhsm/custom-key-store-handler';
 import { CustomKeyStoreResourceProperties } from '../../src/cloudhsm/custom-key-store-properties';
 
+const kmsMock = mockClient(KMSClient);
+const secrets = mockClient(SecretsManagerClient);
+const ssm = mockClient(SSMClient);
+
 export const CLUSTER = 'cluster-abcdefghijk';
 export const OTHER_CLUSTER = 'cluster-bcdefghijkl';
 export const TRUST_ANCHOR_PARAMETER = '/kmi/cluster-abcdefghijk/trust-anchor';
@@ -84,7 +88,7 @@ export class FakeKms {
   private nextId = 1;
   private disconnecting = new Map<string, number>();
 
-  constructor(public readonly mock: ReturnType<typeof mockClient<KMSClient>>) {
+  constructor(public readonly mock: typeof kmsMock) {
     mock.on(DescribeCustomKeyStoresCommand).callsFake((input) => {
       const store = input.CustomKeyStoreId
         ? this.stores.get(input.CustomKeyStoreId)
@@ -250,15 +254,12 @@ export class FakeClock implements Clock {
 
 export interface Fakes {
   readonly kms: FakeKms;
-  readonly secrets: ReturnType<typeof mockClient<SecretsManagerClient>>;
-  readonly ssm: ReturnType<typeof mockClient<SSMClient>>;
+  readonly secrets: typeof secrets;
+  readonly ssm: typeof ssm;
   readonly clock: FakeClock;
   clients(): Clients;
 }
 
-const kmsMock = mockClient(KMSClient);
-const secrets = mockClient(SecretsManagerClient);
-const ssm = mockClient(SSMClient);
 
 /** Mocks KMS, Secrets Manager and SSM with the secrets and trust anchor of the constants above (call it in beforeEach). */
 export function fakes(): Fakes {
