@@ -56,9 +56,10 @@ export interface KmsKeyWithImportedMaterialProps {
    * random bytes (256 bits), for example the output of `openssl rand -base64 32` on a machine of
    * your own key management infrastructure.
    *
-   * The import handler reads it at deployment time (its role may read this secret only, and decrypt
-   * with the secret's KMS key only through Secrets Manager); the material never enters the template,
-   * the handler's responses or its logs.
+   * The import handler reads it at deployment time. The handler (one per stack) may read the
+   * material secrets of the stack's imported keys and no other secret, and decrypt with a secret's
+   * KMS key only through Secrets Manager. The material never enters the template, the handler's
+   * responses or its logs.
    *
    * The secret is the copy of the material that AWS holds outside the key: keep it (and your own copy
    * outside AWS). Without the material, a key whose material expired or was deleted cannot be
@@ -254,7 +255,7 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
       },
     });
     resource.node.addDependency(permissions);
-    // Read access to this secret only (and decryption with its key through Secrets Manager only).
+    // Read access to this secret (and decryption with its key through Secrets Manager only).
     props.keyMaterial.grantRead(provider.onEventHandler.role!).applyBefore(resource);
 
     this.keyMaterialId = resource.getAttString('KeyMaterialId');
