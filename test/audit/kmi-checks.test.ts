@@ -1,4 +1,4 @@
-import { CfnParameter, CfnResource, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Resource, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as emr from 'aws-cdk-lib/aws-emr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,13 @@ import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagPack } from 'cdk-nag';
+import { Construct } from 'constructs';
 import { KmiChecks } from '../../src/audit/kmi-checks';
+import { CloudHsmCluster } from '../../src/cloudhsm/cloudhsm-cluster';
+import { CustomKeyStore, KeyStoreSource } from '../../src/cloudhsm/custom-key-store';
+import { CustomKeyStoreKey } from '../../src/cloudhsm/custom-key-store-key';
+import { CustomKeyStoreKeyRotation } from '../../src/cloudhsm/custom-key-store-key-rotation';
+import { CustomKeyStoreType, ICustomKeyStore } from '../../src/cloudhsm/custom-key-store-ref';
 import { EbsEncryptionByDefault } from '../../src/ebs/ebs-encryption-by-default';
 import { EncryptedVolume } from '../../src/ebs/encrypted-volume';
 import { EmrArtifact } from '../../src/emr/emr-artifact';
@@ -23,6 +29,13 @@ import { newStack, synth } from '../util/app';
 const OPS = 'arn:aws:iam::111111111111:role/Ops';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:byok-material-AbCdEf';
 const CERTS = EmrArtifact.fromS3Uri('s3://kmi-artifacts/emr/certs.zip');
+
+/** A custom key store known by its id and type, which is all a key needs of it. */
+class KnownStore extends Resource implements ICustomKeyStore {
+  constructor(scope: Construct, id: string, public readonly customKeyStoreId: string, public readonly customKeyStoreType: CustomKeyStoreType) {
+    super(scope, id);
+  }
+}
 
 /** Runs the pack on the synthesized stack and returns each finding as `<rule id> at <construct path>`, sorted. */
 function findings(stack: Stack, pack: NagPack = new KmiChecks()): string[] {
@@ -50,15 +63,20 @@ function libraryStack(): Stack {
   new EncryptedBucket(stack, 'StaticAssets', { encryption: s3.BucketEncryption.S3_MANAGED });
   new EncryptedVolume(stack, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(10) });
   new EbsEncryptionByDefault(stack, 'EbsEncryption');
-  new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc });
   const emrConfig = new EmrSecurityConfiguration(stack, 'Emr', { inTransitEncryption: EmrInTransitEncryption.pemCertificates(CERTS) });
   emrConfig.grantInstanceRole(new iam.Role(stack, 'EmrInstances', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
   emrConfig.grantServiceRole(new iam.Role(stack, 'EmrService', { assumedBy: new iam.ServicePrincipal('elasticmapreduce.amazonaws.com') }));
   importedMaterial(stack, KeyMaterialExpiration.after(Duration.days(365)));
+  const hsmStore = new CustomKeyStore(stack, 'HsmStore', { source: KeyStoreSource.cloudHsm({ cluster: new CloudHsmCluster(stack, 'Hsm', { vpc }) }) });
+  new EncryptedBucket(stack, 'HsmRecords', { encryptionKey: new CustomKeyStoreKey(stack, 'HsmKey', { customKeyStore: hsmStore }) });
+  const xksStore = new KnownStore(stack, 'XksStore', 'cks-0fedcba0987654321', CustomKeyStoreType.EXTERNAL_KEY_STORE);
+  new CustomKeyStoreKey(stack, 'XksKey', { customKeyStore: xksStore, xksKeyId: 'ekm-key-0001' });
   return stack;
 }
 
-/** A stack of plain resources that break every rule of the pack, each once at least. */
+/** A stack of resources that break every rule of the pack, each once at least: plain aws-cdk-lib ones, and cdk-kmi's told to. */
 function badStack(): Stack {
   const stack = newStack('Bad');
   new s3.Bucket(stack, 'Bucket');
@@ -74,10 +92,8 @@ function badStack(): Stack {
   new emr.CfnSecurityConfiguration(stack, 'NoAtRest', {
     securityConfiguration: { EncryptionConfiguration: { EnableInTransitEncryption: false, EnableAtRestEncryption: false } },
   });
-  new CfnResource(stack, 'StoreKey', {
-    type: 'Custom::KmiCustomKeyStoreKey',
-    properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:provider', CustomKeyStoreId: 'cks-1234567890abcdef0', CustomKeyStoreType: 'AWS_CLOUDHSM' },
-  });
+  const hsmStore = new KnownStore(stack, 'HsmStore', 'cks-1234567890abcdef0', CustomKeyStoreType.AWS_CLOUDHSM);
+  new CustomKeyStoreKey(stack, 'StoreKey', { customKeyStore: hsmStore, rotation: CustomKeyStoreKeyRotation.none() });
   return stack;
 }
 
@@ -93,7 +109,7 @@ describe('KmiChecks', () => {
 
   test('reports every rule, by id and construct path, on a stack of plain resources that break them', () => {
     expect(findings(badStack())).toEqual([
-      'Kmi-CustomKeyStoreKeyRotationScheduled at Bad/StoreKey',
+      'Kmi-CustomKeyStoreKeyRotationScheduled at Bad/StoreKey/Resource/Default',
       'Kmi-EBSVolumeCustomerManagedKey at Bad/AwsKeyVolume/Resource',
       'Kmi-EBSVolumeEncrypted at Bad/Volume/Resource',
       'Kmi-EMRInTransitEncrypted at Bad/NoAtRest',

@@ -43,7 +43,8 @@ export interface PrincipalKeyAccess {
  * same stack that apply to it (`Resource` the key's ARN, a wildcard that matches it, or `*`).
  *
  * - Allow statements count with or without conditions (a condition narrows when, not whether).
- * - A Deny cancels only when unconditional.
+ * - A Deny cancels only when unconditional; a Deny to everyone (`*`) cancels for each principal.
+ * - What everyone (`*`) is allowed is judged as one more principal, not added to each.
  * - The key policy statement that allows the key's own account root delegates to IAM and names no one;
  *   it is not counted. IAM policies outside the stack are not seen.
  */
@@ -74,9 +75,11 @@ export function keyAccess(node: CfnResource, key: ResolvedResource): PrincipalKe
     }
   }
 
-  const everyone = grants.get('*') ?? [];
+  // What everyone is allowed is judged on its own (a key like aws/ebs lets every principal of the
+  // account use it through EC2); what everyone is denied is denied to each principal too.
+  const everyoneDenied = (grants.get('*') ?? []).filter((statement) => statement.effect === 'Deny');
   return [...grants.keys()].map((principal) => {
-    const statements = principal === '*' ? everyone : [...(grants.get(principal) ?? []), ...everyone];
+    const statements = [...(grants.get(principal) ?? []), ...(principal === '*' ? [] : everyoneDenied)];
     const allowed = (action: string) =>
       statements.some((s) => s.effect === 'Allow' && coversAction(s, action))
       && !statements.some((s) => s.effect === 'Deny' && !isConditional(s) && coversAction(s, action));

@@ -11,6 +11,7 @@ import { resolvedResource } from '../private/template';
  * operation, or `kms:CreateGrant`, which delegates them. What a principal may do is read from the key
  * policy and from the IAM policies of the same stack that apply to the key (by its ARN, a wildcard, or
  * `*`). Allow statements count whatever their conditions; a Deny cancels only when unconditional.
+ * What everyone (`*`) is allowed is judged on its own, as one more principal.
  *
  * The key policy statement that allows the key's own account root (`kms:*`, the KMS default) names no
  * one: it lets IAM policies grant access, and is not counted. IAM policies outside the stack are not seen.

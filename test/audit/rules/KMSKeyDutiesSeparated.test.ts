@@ -74,6 +74,19 @@ describe('KMSKeyDutiesSeparated', () => {
       key.addToResourcePolicy(keyStatement(new iam.ArnPrincipal(Fn.importValue('AppRoleArn')), KEY_USE_ACTIONS));
       expect(check(KMSKeyDutiesSeparated, key)).toBe(COMPLIANT);
     });
+    test('an admin of a key that everyone of the account may use through EC2 (as aws/ebs allows): everyone is judged on its own', () => {
+      const key = new kms.Key(newStack(), 'Key');
+      key.addToResourcePolicy(keyStatement(new iam.ArnPrincipal(OPS), KEY_ADMIN_ACTIONS));
+      key.addToResourcePolicy(keyStatement(new iam.AnyPrincipal(), KEY_USE_ACTIONS, iam.Effect.ALLOW, {
+        StringEquals: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com', 'kms:CallerAccount': '111111111111' },
+      }));
+      expect(check(KMSKeyDutiesSeparated, key)).toBe(COMPLIANT);
+    });
+    test('an admin whose use is cancelled by an unconditional Deny to everyone', () => {
+      const key = new kms.Key(newStack(), 'Key', { admins: [new iam.ArnPrincipal(OPS)] });
+      key.addToResourcePolicy(keyStatement(new iam.AnyPrincipal(), ['kms:CreateGrant'], iam.Effect.DENY));
+      expect(check(KMSKeyDutiesSeparated, key)).toBe(COMPLIANT);
+    });
     test('IAM policies of the stack that name another key', () => {
       const stack = newStack();
       const admin = role(stack, 'Admin');
