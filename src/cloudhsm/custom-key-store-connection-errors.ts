@@ -19,7 +19,7 @@ export interface ConnectionErrorHelp {
 /** Codes about the `kmsuser` crypto user: the next deployment tells KMS the password from the secret again. */
 export const KMSUSER_ERROR_CODES = ['INVALID_CREDENTIALS', 'USER_LOCKED_OUT', 'USER_LOGGED_IN', 'USER_NOT_FOUND'];
 
-const SET_KMSUSER_PASSWORD = 'set a new kmsuser password in the cluster (CloudHSM CLI, logged in as an admin: '
+const SET_KMSUSER_PASSWORD = 'Set a new kmsuser password in the cluster (CloudHSM CLI, logged in as an admin: '
   + '`user change-password --username kmsuser --role crypto-user`) and store it in the kmsUserPassword secret';
 
 const CLOUDHSM: Record<string, ConnectionErrorHelp> = {
