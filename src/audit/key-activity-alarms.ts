@@ -14,21 +14,22 @@ import { ICustomKeyStore } from '../cloudhsm/custom-key-store-ref';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
 import { KmiValidationError } from '../private/errors';
 
-/** The shape of a key ARN: `arn:<partition>:kms:<region>:<account>:key/<key id>`. */
-const KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]*):(\d*):key\/.+$/;
+/** The shape of a key or alias ARN: `arn:<partition>:kms:<region>:<account>:key/<key id>` or `...:alias/<name>`. */
+const KEY_OR_ALIAS_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]*):(\d*):(key|alias)\/.+$/;
 
 /**
  * Properties of `KeyActivityAlarms`.
  */
 export interface KeyActivityAlarmsProps {
   /**
-   * The keys to watch. Keys must be in the stack's account and Region: KMS reports what happens to a
-   * key only there. Name aliases by their target key (`alias.aliasTargetKey`).
+   * The keys to watch, and aliases: an alias (`kms.IAlias`) watches the alias itself (`UPDATE_ALIAS`
+   * and `DELETE_ALIAS` name it) and its target key. Keys must be in the stack's account and Region:
+   * KMS reports what happens to a key only there.
    *
-   * @default - every KMS key defined in the scope of this construct (the `scope` it is created in),
-   * found when the app synthesizes: `kms.Key` and its subclasses, `AWS::KMS::Key` resources, and keys
-   * in custom key stores, including the key of this construct's own topic. Imported keys are not
-   * included; give them here.
+   * @default - every KMS key and alias defined in the scope of this construct (the `scope` it is
+   * created in), found when the app synthesizes: `kms.Key` and its subclasses, `AWS::KMS::Key`
+   * resources, keys in custom key stores and their aliases, `kms.Alias`, and the key of this
+   * construct's own topic. Imported keys and aliases are not included; give them here.
    */
   readonly keys?: kms.IKey[];
 
@@ -95,10 +96,15 @@ export interface KeyActivityAlarmsProps {
  * - Events arrive on the default event bus of the Region where they happen, so the rules watch keys
  *   of the stack's account and Region only.
  * - Key calls are matched on the key ARN that CloudTrail records under `resources`, whatever name
- *   the caller used for the key. Key-store calls name no key: they are matched on the store id.
- *   CloudHSM calls are matched on the cluster id.
+ *   the caller used for the key; alias calls also list the alias ARN, so watched aliases are matched
+ *   too. Key-store calls name no key: they are matched on the store id. CloudHSM calls are matched on
+ *   the cluster id.
  * - A rule takes at most 10 keys (the default 2048-character event pattern quota); more keys get more
  *   rules.
+ * - Keys are watched by the ARN known at deployment. A key created later outside CloudFormation, such
+ *   as a generation that scheduled rotation of a `CustomKeyStoreKey` creates, is not watched (its
+ *   `keyArn` names the first generation); the moves of the key's alias to each new generation are
+ *   (`UPDATE_ALIAS`).
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-events.html
@@ -174,7 +180,7 @@ export class KeyActivityAlarms extends Construct {
     }
 
     if (props.keys) {
-      this.watchKeys(props.keys.map((key) => key.keyArn));
+      this.watchKeys(props.keys.flatMap(arnsOf));
     } else {
       Aspects.of(this).add(new WatchKeysOfScope(this), { priority: AspectPriority.MUTATING });
     }
@@ -202,7 +208,7 @@ export class KeyActivityAlarms extends Construct {
     return [...this.ruleList];
   }
 
-  /** Adds the rules for a list of key ARNs: up to `KEYS_PER_RULE` keys a rule, for each kind of key activity. */
+  /** Adds the rules for a list of key and alias ARNs: up to `KEYS_PER_RULE` a rule, for each kind of key activity. */
   private watchKeys(keyArns: string[]): void {
     const arns = [...new Set(keyArns)];
     const calls = activitiesOfKind(this.activities, ActivityKind.KEY_API_CALL);
@@ -210,7 +216,7 @@ export class KeyActivityAlarms extends Construct {
     const groups = Math.ceil(arns.length / KEYS_PER_RULE);
     for (let group = 0; group < groups; group++) {
       const chunk = arns.slice(group * KEYS_PER_RULE, (group + 1) * KEYS_PER_RULE);
-      const of = groups > 1 ? ` (keys ${group * KEYS_PER_RULE + 1}-${group * KEYS_PER_RULE + chunk.length} of ${arns.length})` : '';
+      const of = groups > 1 ? ` (part ${group + 1} of ${groups})` : '';
       if (calls.length > 0) {
         this.addRule(`KeyApiCalls${group + 1}`, `KMS API calls that disable, delete or change watched keys${of}`,
           keyApiCallPattern(calls, chunk), keyApiCallMessage());
@@ -275,20 +281,43 @@ class WatchKeysOfScope implements IAspect {
 }
 
 /**
- * The ARNs of the KMS keys defined in a scope: every `AWS::KMS::Key` (raw or inside a `kms.Key`), and
- * every other construct that is a key with a resource of its own (such as a key in a custom key
- * store). Aliases and imported keys are left out.
+ * The ARNs of the KMS keys and aliases defined in a scope: every `AWS::KMS::Key` (raw or inside a
+ * `kms.Key`), every `kms.Alias`, and every other construct that is a key with a resource of its own
+ * (such as a key in a custom key store) with the alias it names itself by. Imported keys and aliases
+ * are left out.
  */
 function keyArnsIn(scope: IConstruct): string[] {
   const arns: string[] = [];
   for (const construct of scope.node.findAll()) {
     if (CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::KMS::Key') {
       arns.push(construct instanceof kms.CfnKey ? construct.attrArn : Token.asString(construct.getAtt('Arn')));
-    } else if (isDefinedKey(construct) && !isKmsKeyResource(construct.node.defaultChild)) {
+    } else if (construct instanceof kms.Alias) {
       arns.push(construct.keyArn);
+    } else if (isDefinedKey(construct) && !isKmsKeyResource(construct.node.defaultChild)) {
+      arns.push(construct.keyArn, ...ownAliasArn(construct));
     }
   }
   return arns;
+}
+
+/** The ARNs to watch for a key given in `keys`: an alias's own ARN and its target key's, or a key's (and its own alias's). */
+function arnsOf(key: kms.IKey): string[] {
+  if (!isAlias(key)) {
+    return [key.keyArn, ...ownAliasArn(key)];
+  }
+  // An alias's keyArn is its alias ARN (aliases imported by name have no aliasArn).
+  try {
+    return [key.keyArn, key.aliasTargetKey.keyArn];
+  } catch {
+    // An alias imported by name has no known target key.
+    return [key.keyArn];
+  }
+}
+
+/** The alias ARN a key names itself by, such as the alias of a key in a custom key store. */
+function ownAliasArn(key: object): string[] {
+  const aliasArn = (key as { aliasArn?: unknown }).aliasArn;
+  return typeof aliasArn === 'string' ? [aliasArn] : [];
 }
 
 function isKmsKeyResource(construct?: IConstruct): boolean {
@@ -317,27 +346,17 @@ function validateProps(alarms: KeyActivityAlarms, props: KeyActivityAlarmsProps)
   const path = alarms.node.path;
   const stack = Stack.of(alarms);
   (props.keys ?? []).forEach((key, index) => {
-    if (isAlias(key)) {
-      const alias = key.aliasName;
-      throw new KmiValidationError({
-        path,
-        prop: `keys[${index}]`,
-        given: `the alias ${Token.isUnresolved(alias) ? key.node.path : alias}`,
-        allowed: 'a key',
-        fix: 'CloudTrail records key activity under the key ARN; give the alias\'s target key (alias.aliasTargetKey).',
-      });
-    }
     if (Token.isUnresolved(key.keyArn)) {
       return;
     }
-    const match = KEY_ARN.exec(key.keyArn);
+    const match = KEY_OR_ALIAS_ARN.exec(key.keyArn);
     if (!match) {
       throw new KmiValidationError({
         path,
         prop: `keys[${index}]`,
         given: `'${key.keyArn}'`,
-        allowed: 'a key ARN, arn:<partition>:kms:<region>:<account>:key/<key id>',
-        fix: 'Import keys with kms.Key.fromKeyArn and a key ARN (not an alias ARN or a key id).',
+        allowed: 'a key or alias ARN, arn:<partition>:kms:<region>:<account>:key/<key id> or ...:alias/<alias name>',
+        fix: 'Import keys with kms.Key.fromKeyArn and a key ARN, aliases with kms.Alias.fromAliasName.',
       });
     }
     const [, region, account] = match;

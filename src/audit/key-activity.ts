@@ -28,9 +28,13 @@ export enum KeyActivity {
   REVOKE_GRANT = 'RevokeGrant',
   /** `RetireGrant`: a grant is retired, routinely by AWS services when they no longer need the key. */
   RETIRE_GRANT = 'RetireGrant',
-  /** `UpdateAlias`: an alias of the key is moved to another key, so callers that name the alias encrypt under that key. */
+  /**
+   * `UpdateAlias`: an alias is pointed at another key, so callers that name the alias encrypt under
+   * that key. CloudTrail names the alias and its new target: reported when a watched alias moves, or
+   * when an alias is pointed at a watched key.
+   */
   UPDATE_ALIAS = 'UpdateAlias',
-  /** `DeleteAlias`: an alias of the key is deleted, so callers that name it fail. */
+  /** `DeleteAlias`: an alias of a watched key, or a watched alias, is deleted, so callers that name it fail. */
   DELETE_ALIAS = 'DeleteAlias',
   /** `KMS CMK Deletion` (sent by KMS): the waiting period ended and the key is deleted for good. */
   KEY_DELETED = 'KMS CMK Deletion',

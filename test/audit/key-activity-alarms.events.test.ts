@@ -15,6 +15,7 @@ import { TemplateResolver } from '../util/resolve';
 const OTHER_KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/99999999-8888-7777-6666-555555555555';
 const WATCHED_CLUSTER = 'cluster-1a23b4cdefg';
 const WATCHED_STORE = 'cks-1234567890abcdef0';
+const WATCHED_ALIAS = 'alias/watched';
 
 /** Every rule's resolved event pattern, by the rule's construct id. */
 function patternsOf(build: (alarms: { stack: ReturnType<typeof newStack>; watched: kms.IKey }) => void) {
@@ -37,7 +38,7 @@ function rulesMatching(rules: Record<string, any>, event: unknown): string[] {
 
 describe('with one watched key, a watched custom key store and a watched cluster', () => {
   const { rules, watchedArn } = patternsOf(({ stack, watched }) => new KeyActivityAlarms(stack, 'Alarms', {
-    keys: [watched],
+    keys: [watched, new kms.Alias(stack, 'WatchedAlias', { aliasName: WATCHED_ALIAS, targetKey: watched })],
     customKeyStores: [new FakeKeyStore(stack, 'Store', WATCHED_STORE)],
     clusters: [new FakeCluster(stack, 'Cluster', WATCHED_CLUSTER)],
   }));
@@ -49,7 +50,8 @@ describe('with one watched key, a watched custom key store and a watched cluster
   test.each([
     ['ScheduleKeyDeletion of the watched key', () => sample.scheduleKeyDeletion(watchedArn), ['KeyApiCalls1']],
     ['ScheduleKeyDeletion of the watched key that KMS refused', () => sample.deniedScheduleKeyDeletion(watchedArn), ['KeyApiCalls1']],
-    ['UpdateAlias of an alias of the watched key', () => sample.updateAlias(watchedArn), ['KeyApiCalls1']],
+    ['UpdateAlias pointing an alias at the watched key', () => sample.updateAlias(watchedArn), ['KeyApiCalls1']],
+    ['UpdateAlias moving the watched alias to another key', () => sample.updateAlias(OTHER_KEY_ARN, WATCHED_ALIAS), ['KeyApiCalls1']],
     ['CreateGrant on the watched key', () => sample.createGrant(watchedArn), ['KeyApiCalls1']],
     ['KMS CMK Deletion of the watched key', () => sample.keyDeleted(watchedArn), ['KeyLifecycleEvents1']],
     ['DisconnectCustomKeyStore of the watched store', () => sample.disconnectCustomKeyStore(WATCHED_STORE), ['CustomKeyStoreApiCalls']],
@@ -62,7 +64,7 @@ describe('with one watched key, a watched custom key store and a watched cluster
     ['ScheduleKeyDeletion of another key', () => sample.scheduleKeyDeletion(OTHER_KEY_ARN)],
     ['a read-only Decrypt with the watched key', () => sample.decrypt(watchedArn)],
     ['RetireGrant on the watched key (left out by default)', () => sample.retireGrant(watchedArn)],
-    ['UpdateAlias of an alias of another key', () => sample.updateAlias(OTHER_KEY_ARN)],
+    ['UpdateAlias pointing another alias at another key', () => sample.updateAlias(OTHER_KEY_ARN)],
     ['KMS CMK Deletion of another key', () => sample.keyDeleted(OTHER_KEY_ARN)],
     ['KMS CMK Rotation of the watched key', () => sample.keyRotated(watchedArn)],
     ['DisconnectCustomKeyStore of another store', () => sample.disconnectCustomKeyStore('cks-0000000000000000a')],

@@ -69,16 +69,16 @@ export function decrypt(keyArn: string) {
   });
 }
 
-/** The caller names an alias; CloudTrail lists the alias ARN and the key ARN under `resources`. */
-export function updateAlias(keyArn: string) {
+/** An alias pointed at a key; CloudTrail lists the alias ARN and the new target key's ARN under `resources`. */
+export function updateAlias(keyArn: string, aliasName = 'alias/my_alias') {
   return apiCall('aws.kms', {
     eventSource: 'kms.amazonaws.com',
     eventName: 'UpdateAlias',
-    requestParameters: { aliasName: 'alias/my_alias', targetKeyId: keyId(keyArn) },
+    requestParameters: { aliasName, targetKeyId: keyId(keyArn) },
     responseElements: null,
     readOnly: false,
     resources: [
-      { accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/my_alias` },
+      { accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: `arn:aws:kms:${REGION}:${ACCOUNT}:${aliasName}` },
       keyResource(keyArn),
     ],
   });

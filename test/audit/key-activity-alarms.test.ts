@@ -26,6 +26,9 @@ function watchedBy(rule: any): any[] {
   return rule.Properties.EventPattern.detail.resources.ARN;
 }
 
+/** An alias ARN as the template writes it. */
+const aliasArn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:kms:us-east-1:111111111111:${name}`]] });
+
 const getAtt = (logicalIdStart: string) => ({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${logicalIdStart}`), 'Arn'] });
 
 describe('defaults', () => {
@@ -179,7 +182,7 @@ describe('keys found in the scope', () => {
     expect(alarms.rules.length).toBeGreaterThan(0);
   });
 
-  test('include a CustomKeyStoreKey, by the ARN of its first generation', () => {
+  test('include a CustomKeyStoreKey, by the ARN of its first generation and by its alias', () => {
     const stack = newStack();
     const store = CustomKeyStore.fromCustomKeyStoreAttributes(stack, 'Store', {
       customKeyStoreId: 'cks-1234567890abcdef0',
@@ -188,18 +191,26 @@ describe('keys found in the scope', () => {
     new CustomKeyStoreKey(stack, 'InStore', { customKeyStore: store });
     new KeyActivityAlarms(stack, 'Alarms', { topic: new sns.Topic(stack, 'Topic') });
     const rule = Object.values(resourcesOf(synth(stack), 'AWS::Events::Rule', 'AlarmsKeyApiCalls1'))[0];
-    expect(watchedBy(rule)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^InStore/), 'KeyArn'] }]);
+    expect(watchedBy(rule)).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^InStore/), 'KeyArn'] },
+      aliasArn('alias/cdk-kmi/TestStack-InStore-466ED5EC'),
+    ]);
   });
 
-  test('leave out imported keys and aliases, watching each key once', () => {
+  test('include aliases defined in the scope, leave out imported keys and aliases, and watch each once', () => {
     const watched = watchedIn((stack) => {
       const key = new kms.Key(stack, 'Key');
       key.addAlias('alias/app');
       new kms.Alias(stack, 'Alias', { aliasName: 'alias/other', targetKey: key });
       kms.Key.fromKeyArn(stack, 'Imported', KEY_ARN);
+      kms.Alias.fromAliasName(stack, 'ImportedAlias', 'alias/imported');
       return stack;
     });
-    expect(watched).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] }]);
+    expect(watched).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+      aliasArn('alias/app'),
+      aliasArn('alias/other'),
+    ]);
   });
 
   test('stay within the scope the alarms are created in', () => {
@@ -239,6 +250,15 @@ describe('keys given', () => {
     expect(watchedBy(rule)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^InStore/), 'Arn'] }]);
   });
 
+  test('an alias given watches the alias and its target key; an alias imported by name, the alias only', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/app', targetKey: key });
+    new KeyActivityAlarms(stack, 'Alarms', { keys: [alias, kms.Alias.fromAliasName(stack, 'Imported', 'alias/imported')] });
+    const rule = Object.values(resourcesOf(synth(stack), 'AWS::Events::Rule', 'AlarmsKeyApiCalls1'))[0];
+    expect(watchedBy(rule)).toEqual([aliasArn('alias/app'), { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] }, aliasArn('alias/imported')]);
+  });
+
   test('more than 10 keys are spread over rules of 10 keys each', () => {
     const stack = newStack();
     const keys = Array.from({ length: 25 }, (_, i) =>
@@ -250,7 +270,7 @@ describe('keys given', () => {
     expect(Object.values(calls).flatMap(watchedBy)).toEqual(keys.map((key) => key.keyArn));
     expect(Object.values(resourcesOf(template, 'AWS::Events::Rule', 'AlarmsKeyLifecycleEvents')).map((rule) => rule.Properties.EventPattern.resources.length))
       .toEqual([10, 10, 5]);
-    expect(Object.values(calls)[2].Properties.Description).toMatch(/\(keys 21-25 of 25\)$/);
+    expect(Object.values(calls)[2].Properties.Description).toMatch(/\(part 3 of 3\)$/);
   });
 
   test('a rule of 10 of the longest key ARNs, with every activity, stays within the 2048-character event pattern quota', () => {
@@ -378,13 +398,13 @@ describe('invalid props', () => {
     return () => new KeyActivityAlarms(stack, 'Alarms', props(stack));
   }
 
-  test('an alias instead of a key', () => {
-    expect(build((stack) => ({ keys: [new kms.Alias(stack, 'Alias', { aliasName: 'alias/app', targetKey: new kms.Key(stack, 'Key') })] })))
-      .toThrow("TestStack/Alarms: invalid keys[0]: got the alias TestStack/Alias; allowed: a key. CloudTrail records key activity under the key ARN; give the alias's target key (alias.aliasTargetKey).");
+  test('an ARN that names neither a key nor an alias', () => {
+    expect(build((stack) => ({ keys: [kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:grant/abc')] })))
+      .toThrow("TestStack/Alarms: invalid keys[0]: got 'arn:aws:kms:us-east-1:111111111111:grant/abc'; allowed: a key or alias ARN, arn:<partition>:kms:<region>:<account>:key/<key id> or ...:alias/<alias name>. Import keys with kms.Key.fromKeyArn and a key ARN, aliases with kms.Alias.fromAliasName.");
   });
-  test('an alias ARN imported as a key', () => {
-    expect(build((stack) => ({ keys: [kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111111111111:alias/app')] })))
-      .toThrow("TestStack/Alarms: invalid keys[0]: got 'arn:aws:kms:us-east-1:111111111111:alias/app'; allowed: a key ARN, arn:<partition>:kms:<region>:<account>:key/<key id>.");
+  test('an alias of another Region', () => {
+    expect(build((stack) => ({ keys: [kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111111111111:alias/app')] })))
+      .toThrow(/invalid keys\[0\]: got a key of account 111111111111, Region eu-west-1/);
   });
   test('a key of another Region', () => {
     expect(build((stack) => ({ keys: [kms.Key.fromKeyArn(stack, 'Key', KEY_ARN.replace('us-east-1', 'eu-west-1'))] })))
