@@ -312,7 +312,8 @@ class AutomaticActivation extends Construct implements ActivationResult {
       onEventTimeout: Duration.minutes(15),
       isComplete: ClusterActivationIsCompleteFunction,
       queryInterval: Duration.seconds(30),
-      totalTimeout: Duration.hours(1),
+      // CloudFormation waits at most an hour for a custom resource: up to 12 minutes in onEvent, then this.
+      totalTimeout: Duration.minutes(40),
       noVpcReason: 'The handlers call only the public CloudHSM, Systems Manager and EC2 APIs with identifiers; the passwords are read '
         + 'by the client instance inside the VPC, never by the handlers, so a VPC would protect nothing.',
     });
@@ -320,6 +321,13 @@ class AutomaticActivation extends Construct implements ActivationResult {
     const clientActions = ['ec2:StartInstances',
       ...afterwards === ClientInstanceAfterActivation.STOP ? ['ec2:StopInstances'] : [],
       ...afterwards === ClientInstanceAfterActivation.TERMINATE ? ['ec2:TerminateInstances'] : []];
+    // Starting a stopped instance whose volume is encrypted with a customer managed key takes the caller's KMS
+    // permissions through EC2; a client that is terminated after the activation is never started again.
+    const startVolume = afterwards === ClientInstanceAfterActivation.TERMINATE ? [] : [new iam.PolicyStatement({
+      actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` } },
+    })];
     const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider, [
       new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'ssm:GetCommandInvocation'], resources: ['*'] }),
       new iam.PolicyStatement({
@@ -327,6 +335,7 @@ class AutomaticActivation extends Construct implements ActivationResult {
         resources: [stack.formatArn({ service: 'ssm', resource: 'document', resourceName: document.ref }), instanceArn],
       }),
       new iam.PolicyStatement({ actions: clientActions, resources: [instanceArn] }),
+      ...startVolume,
     ], {
       'Resource::*': 'cloudhsm:DescribeClusters and ssm:GetCommandInvocation support no resource-level permissions; '
         + 'SendCommand and the instance actions are limited to this document and this client.',
@@ -349,6 +358,20 @@ class AutomaticActivation extends Construct implements ActivationResult {
     resource.node.addDependency(permissions, hsmIngress, props.dependency);
 
     this.acknowledge(role, client, afterwards);
+    this.warnIfIsolated(props.vpc, options.vpcSubnets ?? props.vpcSubnets, options.cloudHsmCliPackageUrl);
+  }
+
+  /** A client in isolated subnets reaches nothing unless the VPC has endpoints and a mirror: say so at synth. */
+  private warnIfIsolated(vpc: ec2.IVpc, selection: ec2.SubnetSelection, packageUrl?: string): void {
+    const isolated = new Set(vpc.isolatedSubnets.map((s) => s.subnetId));
+    const selected = vpc.selectSubnets(selection).subnetIds;
+    if (selected.length > 0 && selected.every((id) => isolated.has(id))) {
+      Annotations.of(this).addWarningV2('cdk-kmi:activationClientIsolated',
+        'The CloudHSM activation client runs in isolated subnets: it needs VPC interface endpoints for ssm, ssmmessages, ec2messages '
+        + 'and secretsmanager, an S3 gateway endpoint for the Amazon Linux repositories, and '
+        + `${packageUrl ? 'your package mirror reachable over HTTPS' : 'cloudHsmCliPackageUrl pointing at a mirror it can reach (the default URL is on s3.amazonaws.com, in us-east-1)'}. `
+        + 'Otherwise choose private subnets with egress in ClusterActivation.automatic({ vpcSubnets }).');
+    }
   }
 
   private passwordSecret(id: string, user: string, key: kms.IKey, removalPolicy: RemovalPolicy): secretsmanager.Secret {

@@ -177,19 +177,25 @@ describe('automatic activation with defaults', () => {
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^KmiCloudHsmActivationProvider') } })))
       .not.toMatch(/secretsmanager|kms:/);
   });
-  test('one provider with an isComplete handler waits up to an hour, polling every 30 seconds', () => {
+  test('one provider with an isComplete handler waits up to 40 minutes (CloudFormation waits an hour at most), polling every 30 seconds', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.hasResourceProperties('AWS::Lambda::Function', { Description: 'cdk-kmi: Custom::KmiCloudHsmActivation (onEvent)', Timeout: 900 });
     template.hasResourceProperties('AWS::Lambda::Function', { Description: 'cdk-kmi: Custom::KmiCloudHsmActivation (isComplete)' });
     const machine = JSON.stringify(only(template, 'AWS::StepFunctions::StateMachine')[1].Properties.DefinitionString);
     expect(machine).toContain('\\"IntervalSeconds\\":30');
-    expect(machine).toContain('\\"MaxAttempts\\":120');
+    expect(machine).toContain('\\"MaxAttempts\\":80');
   });
   test('compliance packs report nothing', () => {
     const { stack: s, target } = fixture();
     activateCluster(s, 'Activation', target(ClusterActivation.automatic()));
     expect(nagFindings(s)).toEqual([]);
   });
+  test.each([ClientInstanceAfterActivation.STOP, ClientInstanceAfterActivation.KEEP_RUNNING])(
+    'compliance packs report nothing with clientAfterActivation %s', (clientAfterActivation) => {
+      const { stack: s, target } = fixture();
+      activateCluster(s, 'Activation', target(ClusterActivation.automatic({ clientAfterActivation })));
+      expect(nagFindings(s)).toEqual([]);
+    });
   test('snapshot', () => {
     expect(snapshotOf(template)).toMatchSnapshot();
   });
@@ -292,10 +298,20 @@ describe('options', () => {
     template.hasResourceProperties('Custom::KmiCloudHsmActivation', { ClientAfterActivation: 'STOP' });
     expect(policyOf(template, 'ActivationHandlerPolicy')[2].Action).toEqual(['ec2:StartInstances', 'ec2:StopInstances']);
   });
+  test('a client that may be started again lets the handlers use the volume key through EC2 (starting it attaches the encrypted volume)', () => {
+    const { template } = automatic({ clientAfterActivation: ClientInstanceAfterActivation.STOP });
+    const [keyId] = only(template, 'AWS::KMS::Key');
+    expect(policyOf(template, 'ActivationHandlerPolicy')[3]).toEqual(expect.objectContaining({
+      Action: expect.arrayContaining(['kms:CreateGrant', 'kms:Decrypt']),
+      Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': `ec2.${REGION}.amazonaws.com` } },
+    }));
+  });
   test('clientAfterActivation KEEP_RUNNING lets the handlers only start the client', () => {
     const { template } = automatic({ clientAfterActivation: ClientInstanceAfterActivation.KEEP_RUNNING });
     template.hasResourceProperties('Custom::KmiCloudHsmActivation', { ClientAfterActivation: 'KEEP_RUNNING' });
     expect(policyOf(template, 'ActivationHandlerPolicy')[2].Action).toBe('ec2:StartInstances');
+    expect(policyOf(template, 'ActivationHandlerPolicy')).toHaveLength(4);
   });
   test('vpcSubnets places the client', () => {
     const { stack, vpc, target } = fixture();
@@ -343,6 +359,35 @@ describe('options', () => {
     const template = synth(stack);
     template.resourceCountIs('Custom::KmiCloudHsmActivation', 2);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+});
+
+describe('isolated subnets', () => {
+  function isolated(options: AutomaticActivationOptions = {}) {
+    return Annotations.fromStack(isolatedStack(options));
+  }
+  function isolatedStack(options: AutomaticActivationOptions = {}) {
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'IsolatedVpc', {
+      vpcId: 'vpc-0123456789abcdef1', availabilityZones: ['us-east-1a'], isolatedSubnetIds: ['subnet-0000000000000000e'],
+    });
+    const { target } = fixture(stack);
+    activateCluster(stack, 'Activation', target(ClusterActivation.automatic(options), { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }));
+    return stack;
+  }
+  test('a client in isolated subnets draws a warning that lists the endpoints and the mirror it needs', () => {
+    isolated().hasWarning('/TestStack/Activation', Match.stringLikeRegexp(
+      'runs in isolated subnets: it needs VPC interface endpoints for ssm, ssmmessages, ec2messages and secretsmanager, an S3 gateway endpoint '
+      + 'for the Amazon Linux repositories, and cloudHsmCliPackageUrl pointing at a mirror'));
+  });
+  test('with a mirror, the warning asks for it to be reachable', () => {
+    isolated({ cloudHsmCliPackageUrl: 'https://mirror.example.com/cli.rpm' })
+      .hasWarning('/TestStack/Activation', Match.stringLikeRegexp('and your package mirror reachable over HTTPS'));
+  });
+  test('a client in private subnets with egress draws no such warning', () => {
+    const { stack } = automatic();
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('activationClientIsolated'))).toEqual([]);
+    expect(Annotations.fromStack(isolatedStack()).findWarning('*', Match.stringLikeRegexp('activationClientIsolated'))).toHaveLength(1);
   });
 });
 
