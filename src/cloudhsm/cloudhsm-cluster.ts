@@ -547,7 +547,7 @@ function validateProps(path: string, props: CloudHsmClusterProps): void {
   const hsmType = props.hsmType?.name;
   if (hsmType !== undefined && isResolved(hsmType)) {
     if (hsmType === 'hsm1.medium') {
-      refuse('hsmType', `'${hsmType}'`, `'hsm2m.medium' or a newer type`,
+      refuse('hsmType', `'${hsmType}'`, '\'hsm2m.medium\' or a newer type',
         'hsm1.medium reached its end of life in 2025: AWS no longer provides it and migrates existing hsm1 clusters to hsm2m.medium.');
     }
     if (!HSM_TYPE_PATTERN.test(hsmType)) {

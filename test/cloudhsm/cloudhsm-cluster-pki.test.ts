@@ -40,7 +40,7 @@ describe('self-managed trust anchor, signing a cluster CSR for real', () => {
     const basic = parsed.getExtension(x509.BasicConstraintsExtension)!;
     expect(basic.ca).toBe(true);
     expect(basic.critical).toBe(true);
-    expect(parsed.getExtension(x509.KeyUsagesExtension)!.usages & x509.KeyUsageFlags.keyCertSign).toBeTruthy();
+    expect(parsed.getExtension(x509.KeyUsagesExtension)!.usages).toBe(x509.KeyUsageFlags.keyCertSign + x509.KeyUsageFlags.cRLSign);
     expect(trustAnchorProblems(anchor.certificatePem, NOW)).toEqual([]);
   });
 
@@ -119,15 +119,23 @@ describe('trust anchor checks', () => {
   test('an EC root is refused', async () => {
     const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
     const ec = await x509.X509CertificateGenerator.createSelfSigned({
-      name: 'CN=EC root', keys: keys as never, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-      notBefore: NOW, notAfter: new Date(NOW.getTime() + 1e10), extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
+      name: 'CN=EC root',
+      keys: keys as never,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      notBefore: NOW,
+      notAfter: new Date(NOW.getTime() + 1e10),
+      extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
     });
     expect(() => checkTrustAnchor(ec.toString('pem'), NOW)).toThrow(/its key is EC; CloudHSM accepts RSA 2048 or RSA 4096/);
   });
   test('a root with extensions but no Basic Constraints CA, or expired, is refused', async () => {
     const keys = await webcrypto.subtle.generateKey({ ...RSA, modulusLength: 2048 }, true, ['sign', 'verify']);
     const noCa = await x509.X509CertificateGenerator.createSelfSigned({
-      name: 'CN=Not a CA', keys: keys as never, signingAlgorithm: RSA, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01'),
+      name: 'CN=Not a CA',
+      keys: keys as never,
+      signingAlgorithm: RSA,
+      notBefore: new Date('2020-01-01'),
+      notAfter: new Date('2021-01-01'),
       extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
     });
     expect(trustAnchorProblems(noCa.toString('pem'), NOW)).toEqual([

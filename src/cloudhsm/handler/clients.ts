@@ -4,6 +4,7 @@
  *
  * Plain TypeScript without CDK imports: the handlers bundle it.
  */
+/* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
 import { ACMPCAClient } from '@aws-sdk/client-acm-pca';
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { KMSClient } from '@aws-sdk/client-kms';

@@ -4,6 +4,7 @@
  *
  * Plain TypeScript without CDK imports: the handlers bundle it.
  */
+/* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
 import { Cluster, CloudHSMV2Client, DeleteHsmCommand, DescribeClustersCommand, Hsm } from '@aws-sdk/client-cloudhsm-v2';
 import { DescribeCustomKeyStoresCommand, KMSClient } from '@aws-sdk/client-kms';
 

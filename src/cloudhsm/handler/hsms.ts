@@ -13,13 +13,14 @@
  *
  * Plain TypeScript without CDK imports: the handlers bundle it.
  */
+/* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
 import { CreateHsmCommand, Hsm } from '@aws-sdk/client-cloudhsm-v2';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { Clients, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult } from './clients';
 import {
   GONE_CLUSTER_STATES, call, clusterIdOf, clusterZones, deadlineFrom, deleteHsm, describeCluster, describeStates, liveHsms,
   pastDeadline, refuseWhileKeyStoresUse, remainingHsms, requireCluster,
 } from './cluster-api';
-import { Clients, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult } from './clients';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 
 /** Most HSMs a cluster may hold. */
 export const MAX_HSM_COUNT = 32;

@@ -23,6 +23,7 @@
  *
  * Plain TypeScript without CDK imports: the handlers bundle it.
  */
+/* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
 import { createHash } from 'node:crypto';
 import {
   CertificateAuthority as PrivateCertificateAuthority, DescribeCertificateAuthorityCommand, GetCertificateAuthorityCertificateCommand,
@@ -32,11 +33,11 @@ import { Cluster, CreateHsmCommand, InitializeClusterCommand } from '@aws-sdk/cl
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand, DescribeParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { Clients, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult, ResponseData } from './clients';
 import {
   GONE_CLUSTER_STATES, INITIALIZED_CLUSTER_STATES, call, clusterIdOf, clusterZones, deadlineFrom, describeStates,
   liveHsms, pastDeadline, requireCluster,
 } from './cluster-api';
-import { Clients, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult, ResponseData } from './clients';
 import { deleteAllHsms, waitUntilNoHsms } from './hsms';
 import {
   CertificateAuthority, certifiesCsrKey, checkTrustAnchor, createTrustAnchor, daysLeft, isSignedBy, issuerOf, normalizePem, parseStoredAuthority,
@@ -235,7 +236,7 @@ async function prepareTrustAnchor(clients: Clients, props: InitializationPropert
 async function trustAnchorOf(clients: Clients, props: InitializationProperties): Promise<string> {
   switch (props.TrustAnchor) {
     case 'SELF_MANAGED':
-      return (await storedAuthority(clients, props.CaSecretArn!)).certificatePem;
+      return normalizePem((await storedAuthority(clients, props.CaSecretArn!)).certificatePem);
     case 'PRIVATE_CA':
       return privateCaCertificate(clients, props.CertificateAuthorityArn!, clients.now());
     default:

@@ -9,6 +9,7 @@
  * Certificates are built with @peculiar/x509 on the platform's WebCrypto; they are read back and
  * checked with node:crypto's X509Certificate. Plain TypeScript without CDK imports: the handlers bundle it.
  */
+/* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
 import 'reflect-metadata';
 import { KeyObject, X509Certificate, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -60,7 +61,8 @@ export async function createTrustAnchor(spec: TrustAnchorSpec): Promise<Certific
     keys: keys as unknown as CryptoKeyPairLike,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      // Distinct flag bits: their sum is the set of both.
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign + x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as unknown as PublicCryptoKeyLike),
     ],
   });
@@ -215,8 +217,8 @@ function pemBody(pem: string): ArrayBuffer {
 /** A positive 16-byte serial number (RFC 5280 allows at most 20 bytes, positive). */
 function serialNumber(): string {
   const bytes = randomBytes(16);
-  bytes[0] &= 0x7f;
-  bytes[0] |= 0x01;
+  // First byte 1..127: the top bit clear (positive) and not zero (no leading zero byte).
+  bytes[0] = (bytes[0] % 0x7f) + 1;
   return bytes.toString('hex');
 }
 
