@@ -28,7 +28,10 @@ function fixture(stack: Stack = newStack()) {
     publicSubnetIds: ['subnet-0000000000000000c', 'subnet-0000000000000000d'],
   });
   const clusterSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'ClusterSecurityGroup', CLUSTER_SG);
-  const initialization = new CfnResource(stack, 'Initialization', { type: 'Custom::KmiCloudHsmInitialization', properties: { ClusterId: CLUSTER } });
+  const initialization = new CfnResource(stack, 'Initialization', {
+    type: 'Custom::KmiCloudHsmInitialization',
+    properties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:initialization`, ClusterId: CLUSTER },
+  });
   const target = (activation: ClusterActivation, more: Partial<ActivationTarget> = {}): ActivationTarget => ({
     activation,
     clusterId: CLUSTER,
