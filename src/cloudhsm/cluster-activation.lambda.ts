@@ -67,13 +67,13 @@ export async function onEvent(
     throw new Error(`CloudHSM cluster ${props.ClusterId} has no ACTIVE HSM with an IP address: activation needs at least one. `
       + 'Wait for its HSMs to become ACTIVE, then deploy again.');
   }
-  const running = await startClient(clients, props.InstanceId);
-  if (!running) {
+  const refused = await startClient(clients, props.InstanceId);
+  if (refused) {
     if (state === 'ACTIVE') {
       // The client was terminated after it activated this cluster: nothing is left to do.
       return { PhysicalResourceId: id, Data: { ClusterId: props.ClusterId } };
     }
-    throw new Error(`The activation client ${props.InstanceId} is terminated and CloudHSM cluster ${props.ClusterId} is ${state}: `
+    throw new Error(`The activation client ${props.InstanceId} cannot be started (${refused}) and CloudHSM cluster ${props.ClusterId} is ${state}: `
       + 'nothing can run the activation. Activate the cluster by hand (the commands are those of ClusterActivation.manual()), '
       + 'or have CloudFormation replace the client instance, then deploy again.');
   }
@@ -96,17 +96,17 @@ async function describeCluster(clients: Clients, clusterId: string) {
 }
 
 /**
- * Starts the client if it is stopped (a client stopped after an earlier activation). Returns false
- * when the instance is terminated (or terminating) and so cannot run anything.
+ * Starts the client if it is stopped (a client stopped after an earlier activation). Returns why
+ * EC2 refused when the instance cannot be started (terminated, or gone), undefined otherwise.
  */
-async function startClient(clients: Clients, instanceId: string): Promise<boolean> {
+async function startClient(clients: Clients, instanceId: string): Promise<string | undefined> {
   try {
     await call('ec2:StartInstances', () => clients.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })));
-    return true;
+    return undefined;
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'IncorrectInstanceState' || name === 'InvalidInstanceID.NotFound') {
-      return false;
+      return `${name}: ${(error as Error).message}`;
     }
     throw error;
   }

@@ -187,11 +187,12 @@ describe('create', () => {
     expect(result).toEqual({ PhysicalResourceId: `cloudhsm-activation:${CLUSTER}`, Data: { ClusterId: CLUSTER } });
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
   });
-  test('a terminated client and an INITIALIZED cluster fails with what to do', async () => {
+  test('a client that cannot be started and an INITIALIZED cluster fail with what to do', async () => {
     clusterIs('INITIALIZED');
-    ec2.on(StartInstancesCommand).rejects(named('IncorrectInstanceState'));
-    await expect(onEvent(event('Create'), clients(), fakeWaiting()))
-      .rejects.toThrow(`The activation client ${INSTANCE} is terminated and CloudHSM cluster ${CLUSTER} is INITIALIZED: nothing can run the activation.`);
+    ec2.on(StartInstancesCommand).rejects(named('IncorrectInstanceState', 'The instance is not in a state from which it can be started.'));
+    await expect(onEvent(event('Create'), clients(), fakeWaiting())).rejects.toThrow(`The activation client ${INSTANCE} cannot be started `
+      + `(IncorrectInstanceState: The instance is not in a state from which it can be started.) and CloudHSM cluster ${CLUSTER} is INITIALIZED: `
+      + 'nothing can run the activation.');
   });
 });
 
