@@ -1,0 +1,141 @@
+"use strict";
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// src/cloudhsm/cluster-activation-is-complete.lambda.ts
+var cluster_activation_is_complete_lambda_exports = {};
+__export(cluster_activation_is_complete_lambda_exports, {
+  handler: () => handler,
+  isComplete: () => isComplete
+});
+module.exports = __toCommonJS(cluster_activation_is_complete_lambda_exports);
+var import_client_ec22 = require("@aws-sdk/client-ec2");
+var import_client_ssm2 = require("@aws-sdk/client-ssm");
+
+// src/cloudhsm/cluster-activation-calls.ts
+var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
+var import_client_ec2 = require("@aws-sdk/client-ec2");
+var import_client_ssm = require("@aws-sdk/client-ssm");
+function defaultClients() {
+  return { cloudHsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}), ssm: new import_client_ssm.SSMClient({}), ec2: new import_client_ec2.EC2Client({}) };
+}
+var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"];
+async function call(permission, send) {
+  try {
+    return await send();
+  } catch (error) {
+    const name = error.name;
+    if (AUTHORIZATION_ERRORS.includes(name)) {
+      throw new Error(`${permission} was denied (${name}): the custom resource's role, or an SCP or permissions boundary, does not allow it. ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+// src/cloudhsm/cluster-activation-steps.ts
+var DIAGNOSTIC_PREFIX = "KMI: ";
+var ACTIVATION_STEPS = [
+  {
+    name: "InstallCloudHsmCli",
+    check: "the client instance downloads the CloudHSM CLI package over HTTPS: its subnet needs a route to the package URL (a NAT gateway, or your own mirror given as cloudHsmCliPackageUrl) and to the Amazon Linux package repositories"
+  },
+  {
+    name: "InstallTrustAnchor",
+    check: "the client reads the trust anchor certificate from its SSM parameter: the parameter must exist and hold the PEM certificate, and the subnet needs a route to Systems Manager (NAT or an ssm VPC endpoint)"
+  },
+  {
+    name: "ConfigureCli",
+    check: "the client must reach every HSM on TCP 2223-2225: the client security group allows egress to the cluster security group, the cluster security group must allow ingress from the client security group, and network ACLs must allow both ways"
+  },
+  {
+    name: "ActivateCluster",
+    check: "the cluster must be INITIALIZED with the certificate signed by the trust anchor in the SSM parameter, and the client role must be able to read the admin password secret (secretsmanager:GetSecretValue, kms:Decrypt through Secrets Manager)"
+  },
+  {
+    name: "CreateKmsUser",
+    check: "the admin password secret must hold the password set at activation (a cluster activated elsewhere has another one), admin must not be locked out, and a user named kmsuser, if present, must be a crypto user on every HSM"
+  }
+];
+
+// src/cloudhsm/cluster-activation-is-complete.lambda.ts
+var WAITING_STATUSES = ["Pending", "InProgress", "Delayed", "Cancelling"];
+var MAX_DIAGNOSTIC_LENGTH = 400;
+async function isComplete(event, clients = defaultClients()) {
+  const commandId = event.Data?.CommandId;
+  if (event.RequestType === "Delete" || !commandId) {
+    return { IsComplete: true };
+  }
+  const props = event.ResourceProperties;
+  for (const step of ACTIVATION_STEPS) {
+    const invocation = await stepInvocation(clients, commandId, props.InstanceId, step);
+    if (!invocation || WAITING_STATUSES.includes(invocation.Status ?? "Pending")) {
+      return { IsComplete: false };
+    }
+    if (invocation.Status !== "Success") {
+      throw new Error(failureMessage(props, commandId, step, invocation));
+    }
+  }
+  await disposeClient(clients, props);
+  return { IsComplete: true };
+}
+var handler = (event) => isComplete(event);
+async function stepInvocation(clients, commandId, instanceId, step) {
+  try {
+    return await call("ssm:GetCommandInvocation", () => clients.ssm.send(new import_client_ssm2.GetCommandInvocationCommand({
+      CommandId: commandId,
+      InstanceId: instanceId,
+      PluginName: step.name
+    })));
+  } catch (error) {
+    if (error.name === "InvocationDoesNotExist") {
+      return void 0;
+    }
+    throw error;
+  }
+}
+function failureMessage(props, commandId, step, invocation) {
+  const details = invocation.StatusDetails && invocation.StatusDetails !== invocation.Status ? `, ${invocation.StatusDetails}` : "";
+  const code = invocation.ResponseCode !== void 0 && invocation.ResponseCode >= 0 ? `, exit code ${invocation.ResponseCode}` : "";
+  const diagnostic = lastDiagnostic(invocation.StandardErrorContent) ?? lastDiagnostic(invocation.StandardOutputContent);
+  return `Activation of CloudHSM cluster ${props.ClusterId} failed at step ${step.name} (${invocation.Status}${details}${code})${diagnostic ? `: ${diagnostic}` : ""}. Check that ${step.check}. Run Command ${commandId} on instance ${props.InstanceId} holds the step's output (passwords redacted).`;
+}
+function lastDiagnostic(output) {
+  const lines = (output ?? "").split("\n").filter((line) => line.startsWith(DIAGNOSTIC_PREFIX));
+  const last = lines[lines.length - 1]?.slice(DIAGNOSTIC_PREFIX.length).trim();
+  if (!last) {
+    return void 0;
+  }
+  return last.length > MAX_DIAGNOSTIC_LENGTH ? `${last.slice(0, MAX_DIAGNOSTIC_LENGTH)}\u2026` : last;
+}
+async function disposeClient(clients, props) {
+  switch (props.ClientAfterActivation) {
+    case "TERMINATE":
+      await call("ec2:TerminateInstances", () => clients.ec2.send(new import_client_ec22.TerminateInstancesCommand({ InstanceIds: [props.InstanceId] })));
+      return;
+    case "STOP":
+      await call("ec2:StopInstances", () => clients.ec2.send(new import_client_ec22.StopInstancesCommand({ InstanceIds: [props.InstanceId] })));
+      return;
+    default:
+      return;
+  }
+}
+// Annotate the CommonJS export names for ESM import in node:
+0 && (module.exports = {
+  handler,
+  isComplete
+});
