@@ -389,7 +389,8 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
   /**
    * Adds a statement to the key policy of every generation.
    */
-  public addToResourcePolicy(statement: iam.PolicyStatement, _allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+    void allowNoOp; // the key always has a policy, so no statement is ever dropped
     this.policy.addStatements(statement);
     return { statementAdded: true, policyDependable: this.policy };
   }
@@ -467,28 +468,28 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
   }
 
   /** Refused: keys in custom key stores are symmetric encryption keys; they cannot sign. */
-  public grantSign(_grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantSign()');
+  public grantSign(grantee: iam.IGrantable): iam.Grant {
+    throw this.notEncryption('grantSign()', grantee);
   }
 
   /** Refused: keys in custom key stores are symmetric encryption keys; they cannot verify signatures. */
-  public grantVerify(_grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantVerify()');
+  public grantVerify(grantee: iam.IGrantable): iam.Grant {
+    throw this.notEncryption('grantVerify()', grantee);
   }
 
   /** Refused: keys in custom key stores are symmetric encryption keys; they cannot sign or verify. */
-  public grantSignVerify(_grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantSignVerify()');
+  public grantSignVerify(grantee: iam.IGrantable): iam.Grant {
+    throw this.notEncryption('grantSignVerify()', grantee);
   }
 
   /** Refused: keys in custom key stores are symmetric encryption keys; they cannot generate MACs. */
-  public grantGenerateMac(_grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantGenerateMac()');
+  public grantGenerateMac(grantee: iam.IGrantable): iam.Grant {
+    throw this.notEncryption('grantGenerateMac()', grantee);
   }
 
   /** Refused: keys in custom key stores are symmetric encryption keys; they cannot verify MACs. */
-  public grantVerifyMac(_grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantVerifyMac()');
+  public grantVerifyMac(grantee: iam.IGrantable): iam.Grant {
+    throw this.notEncryption('grantVerifyMac()', grantee);
   }
 
   /**
@@ -508,7 +509,8 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
     return this.rotationSchedule.metricErrors(props);
   }
 
-  private notEncryption(method: string): KmiValidationError {
+  private notEncryption(method: string, grantee: iam.IGrantable): KmiValidationError {
+    void grantee; // refused whoever asks
     return new KmiValidationError({
       path: this.node.path,
       prop: method,

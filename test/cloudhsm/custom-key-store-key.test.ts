@@ -8,6 +8,11 @@ import { CustomKeyStoreKey, CustomKeyStoreKeyProps } from '../../src/cloudhsm/cu
 import { CustomKeyStoreKeyRotation } from '../../src/cloudhsm/custom-key-store-key-rotation';
 import { CustomKeyStoreType, ICustomKeyStore } from '../../src/cloudhsm/custom-key-store-ref';
 import { EncryptedVolume } from '../../src/ebs/encrypted-volume';
+import { EmrInTransitEncryption } from '../../src/emr/emr-in-transit-encryption';
+import { EmrLocalDiskEncryption } from '../../src/emr/emr-local-disk-encryption';
+import { EmrS3Encryption } from '../../src/emr/emr-s3-encryption';
+import { EmrSecurityConfiguration } from '../../src/emr/emr-security-configuration';
+import { RedshiftEncryptedCluster } from '../../src/redshift/redshift-encrypted-cluster';
 import { EncryptedBucket } from '../../src/s3/encrypted-bucket';
 import { ACCOUNT, newStack, REGION, snapshotOf, synth } from '../util/app';
 import { nagFindings } from '../util/nag';
@@ -243,6 +248,26 @@ describe('a kms.IKey', () => {
     });
     // The attaching role's EC2 permissions and inline policy are the role's own; the key's part is acknowledged.
     expect(nagFindings(stack).filter((f) => f.includes(':kms:') || f.includes('TestStack/Key') || f.includes('TestStack/Volume'))).toEqual([]);
+  });
+  test('RedshiftEncryptedCluster takes it unchanged (option 2 for a data warehouse)', () => {
+    const stack = newStack();
+    const key = new CustomKeyStoreKey(stack, 'Key', { customKeyStore: hsmStore(stack) });
+    new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }), encryptionKey: key });
+    synth(stack).hasResourceProperties('AWS::Redshift::Cluster', { Encrypted: true, KmsKeyId: stack.resolve(key.keyArn) });
+  });
+  test('EmrSecurityConfiguration takes it unchanged for S3 and local disks', () => {
+    const stack = newStack();
+    const key = new CustomKeyStoreKey(stack, 'Key', { customKeyStore: hsmStore(stack) });
+    new EmrSecurityConfiguration(stack, 'Emr', {
+      inTransitEncryption: EmrInTransitEncryption.disabled(),
+      s3Encryption: EmrS3Encryption.sseKms(key),
+      localDiskEncryption: EmrLocalDiskEncryption.kms({ key }),
+    });
+    const [config] = Object.values(synth(stack).findResources('AWS::EMR::SecurityConfiguration'));
+    const atRest = JSON.parse(JSON.stringify(config.Properties.SecurityConfiguration.EncryptionConfiguration.AtRestEncryptionConfiguration));
+    const keyArn = JSON.parse(JSON.stringify(stack.resolve(key.keyArn)));
+    expect(atRest.S3EncryptionConfiguration).toEqual({ EncryptionMode: 'SSE-KMS', AwsKmsKey: keyArn });
+    expect(atRest.LocalDiskEncryptionConfiguration).toMatchObject({ EncryptionKeyProviderType: 'AwsKms', AwsKmsKey: keyArn });
   });
   test('an ec2.Volume of aws-cdk-lib takes it too', () => {
     const stack = newStack();
