@@ -6,8 +6,8 @@
  * Unknown cluster and HSM states are waited through; the handlers' own deadline (55 minutes, within the
  * provider's hour) ends the wait with a message that names the cluster and every HSM's state.
  */
-import { HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './handler/cluster-api';
 import { Clients, IsCompleteEvent, IsCompleteResult, defaultClients } from './handler/clients';
+import { HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './handler/cluster-api';
 import { isHsmsComplete } from './handler/hsms';
 import { isInitializationComplete } from './handler/initialization';
 

@@ -10,8 +10,8 @@
  * the permission that is missing.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './handler/cluster-api';
 import { Clients, OnEventResult, defaultClients } from './handler/clients';
+import { HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './handler/cluster-api';
 import { onHsmsEvent } from './handler/hsms';
 import { onInitializationEvent } from './handler/initialization';
 
