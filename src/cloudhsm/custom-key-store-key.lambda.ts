@@ -313,8 +313,9 @@ function aliasInUse(aliasName: string, keyId: string): Error {
     + 'Choose another alias name, or delete that alias if it is unused.');
 }
 
+/** The stack's tags as KMS tags; tags in the library's `cdk-kmi:` namespace are its own and are not taken from the stack. */
 function toKmsTags(tags: CustomKeyStoreKeyProperties['Tags']): Tag[] {
-  return (tags ?? []).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
+  return (tags ?? []).filter((t) => !t.Key.startsWith(KMI_TAG_PREFIX)).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
 }
 
 function result(key: KeyMetadata): OnEventResult {

@@ -110,6 +110,13 @@ describe('create', () => {
     expect(result).toEqual({ PhysicalResourceId: key.keyId, Data: { KeyId: key.keyId, KeyArn: key.arn } });
   });
 
+  test('a stack tag in the library\'s cdk-kmi: namespace does not replace the bookkeeping tags', async () => {
+    await onEvent(create(props({ Tags: [{ Key: 'cdk-kmi:key-family', Value: 'Forged' }, { Key: 'team', Value: 'payments' }] })), clients());
+    const tags = kms.mock.commandCalls(CreateKeyCommand)[0].args[0].input.Tags!;
+    expect(tags.filter((t) => t.TagKey === 'cdk-kmi:key-family')).toEqual([{ TagKey: 'cdk-kmi:key-family', TagValue: FAMILY }]);
+    expect(tags).toContainEqual({ TagKey: 'team', TagValue: 'payments' });
+  });
+
   test('creates the key in an external key store with its external key id', async () => {
     const result = await onEvent(create(props({ CustomKeyStoreId: XKS_STORE_ID, CustomKeyStoreType: 'EXTERNAL_KEY_STORE', XksKeyId: 'ekm-key-1' })), clients());
     expect(kms.mock.commandCalls(CreateKeyCommand)[0].args[0].input).toMatchObject({

@@ -348,7 +348,7 @@ function aliasInUse(aliasName, keyId) {
   return new Error(`The alias ${aliasName} already points to KMS key ${keyId}, which this resource did not create. Choose another alias name, or delete that alias if it is unused.`);
 }
 function toKmsTags(tags) {
-  return (tags ?? []).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
+  return (tags ?? []).filter((t) => !t.Key.startsWith(KMI_TAG_PREFIX)).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
 }
 function result(key) {
   return { PhysicalResourceId: key.KeyId, Data: { KeyId: key.KeyId, KeyArn: key.Arn } };
