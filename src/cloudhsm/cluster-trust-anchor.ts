@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { KmiValidationError } from '../private/errors';
 
 /** Validity of the trust anchor and of the cluster certificate unless said otherwise: ten years. */
-export const DEFAULT_TRUST_ANCHOR_VALIDITY_DAYS = 3652;
+const DEFAULT_TRUST_ANCHOR_VALIDITY_DAYS = 3652;
 const MIN_VALIDITY_DAYS = 365;
 const MAX_VALIDITY_DAYS = 10950;
 /** Longest certificate PEM accepted: the limit of a KMS custom key store's `TrustAnchorCertificate`. */
