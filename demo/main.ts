@@ -2,17 +2,20 @@
  * The demo app: one stack with the library's constructs, synthesized to demo/cdk.out, then read back
  * from the templates to print what protects each resource. Run it with `npx projen demo`.
  */
-import { join } from 'node:path';
-import { App, Size, Stack, Validations } from 'aws-cdk-lib';
+import { join, relative } from 'node:path';
+import { App, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import {
+  CloudHsmCluster, CustomKeyStore, CustomKeyStoreKey, KeyActivityAlarms, KeyMaterialExpiration, KeyStoreSource, KmiChecks,
+  KmsKeyWithImportedMaterial, XksProxyConnectivity,
   EbsEncryptionByDefault, EmrArtifact, EmrInTransitEncryption, EmrSecurityConfiguration,
   EncryptedBucket, EncryptedVolume, KmsKeyWithRotation, RedshiftEncryptedCluster,
 } from '../src';
-import { analyzeAssembly, renderTable } from '../src/audit/posture';
+import { main as cdkKmi } from '../src/audit/report/cli';
 
 const outdir = join(__dirname, 'cdk.out');
 // Path metadata lets the report name each resource by its construct path.
@@ -40,17 +43,25 @@ new EncryptedBucket(stack, 'StaticAssets', { encryption: s3.BucketEncryption.S3_
 new EncryptedVolume(stack, 'DataVolume', { availabilityZone: stack.availabilityZones[0], size: Size.gibibytes(50) });
 
 // A data warehouse: encrypted with the records key, TLS-only, audited, in isolated subnets.
+// Isolated subnets for data; private subnets with egress (one NAT gateway) for the CloudHSM client below.
 const vpc = new ec2.Vpc(stack, 'Vpc', {
   maxAzs: 2,
-  natGateways: 0,
-  subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  natGateways: 1,
+  subnetConfiguration: [
+    { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    { name: 'Hsm', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    { name: 'Nat', subnetType: ec2.SubnetType.PUBLIC },
+  ],
 });
-new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc, encryptionKey: recordsKey });
+new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, encryptionKey: recordsKey });
 // The demo VPC stands in for the network a platform team owns, where flow logs and the default security group are governed.
 Validations.of(vpc).acknowledge({ id: 'AwsSolutions-VPC7', reason: 'A stand-in for your network: flow logs are configured where the VPC is owned.' });
 for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
-  for (const rule of ['VPCFlowLogsEnabled', 'VPCDefaultSecurityGroupClosed']) {
-    Validations.of(vpc).acknowledge({ id: `${pack}-${rule}`, reason: 'A stand-in for your network: flow logs and the default security group are governed where the VPC is owned.' });
+  for (const rule of ['VPCFlowLogsEnabled', 'VPCDefaultSecurityGroupClosed', 'VPCSubnetAutoAssignPublicIpDisabled', 'VPCNoUnrestrictedRouteToIGW']) {
+    Validations.of(vpc).acknowledge({
+      id: `${pack}-${rule}`,
+      reason: 'A stand-in for your network: flow logs, the default security group and the public subnets that hold the NAT gateway are governed where the VPC is owned.',
+    });
   }
 }
 
@@ -61,6 +72,41 @@ const emrSecurity = new EmrSecurityConfiguration(stack, 'EmrSecurity', {
 });
 const emrInstances = new iam.Role(stack, 'EmrInstances', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
 emrSecurity.grantInstanceRole(emrInstances);
+
+// Option 2: your HSMs store the keys. Two HSMs in two zones, initialized with a self-managed trust anchor and
+// activated; a KMS key store on them; a key made in the HSMs (rotated by successor keys) encrypting a bucket
+// and a second data warehouse.
+const hsms = new CloudHsmCluster(stack, 'Hsms', { vpc });
+const hsmKeyStore = new CustomKeyStore(stack, 'HsmKeyStore', { source: KeyStoreSource.cloudHsm({ cluster: hsms }) });
+const hsmKey = new CustomKeyStoreKey(stack, 'HsmRecordsKey', { customKeyStore: hsmKeyStore, alias: 'alias/kmi-demo/hsm-records' });
+new EncryptedBucket(stack, 'HsmRecords', { encryptionKey: hsmKey.byAlias });
+new RedshiftEncryptedCluster(stack, 'HsmWarehouse', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, encryptionKey: hsmKey });
+
+// Option 1: you keep the keys. A key store on your external key store proxy with a key in it, and a KMS key
+// whose material you generated and put in a secret (bring your own key).
+const proxyCredential = secretsmanager.Secret.fromSecretNameV2(stack, 'XksProxyCredential', 'kmi-demo/xks-proxy-credential');
+const externalKeyStore = new CustomKeyStore(stack, 'ExternalKeyStore', {
+  source: KeyStoreSource.externalKeyStoreProxy({
+    uriEndpoint: 'https://xks.example.com',
+    uriPath: '/kms/xks/v1',
+    connectivity: XksProxyConnectivity.publicEndpoint(),
+    credential: proxyCredential,
+  }),
+});
+const partnerKey = new CustomKeyStoreKey(stack, 'PartnerKey', {
+  customKeyStore: externalKeyStore, xksKeyId: 'kmi-demo-partner', alias: 'alias/kmi-demo/partner',
+});
+new EncryptedBucket(stack, 'PartnerExchange', { encryptionKey: partnerKey });
+const byokMaterial = secretsmanager.Secret.fromSecretNameV2(stack, 'ByokMaterial', 'kmi-demo/byok-material');
+const byokKey = new KmsKeyWithImportedMaterial(stack, 'ByokKey', {
+  keyMaterial: byokMaterial,
+  alias: 'alias/kmi-demo/byok',
+  expiration: KeyMaterialExpiration.after(Duration.days(365)),
+});
+new EncryptedBucket(stack, 'ByokRecords', { encryptionKey: byokKey });
+
+// Alarms on destructive activity on every key above, the key stores and the CloudHSM cluster.
+new KeyActivityAlarms(stack, 'KeyAlarms', { clusters: [hsms] });
 
 // Every new EBS volume of the account and Region encrypted, with a rotating key only EC2 may use.
 new EbsEncryptionByDefault(stack, 'EbsEncryptionByDefault');
@@ -76,12 +122,16 @@ for (const role of [keyAdmins, recordsApp, emrInstances]) {
 
 app.synth();
 
-const posture = analyzeAssembly(outdir);
-console.log(`\nEncryption posture of ${stack.stackName} (read from ${outdir}):\n`);
-console.log(renderTable(posture));
+// The auditor's report, as `npx cdk-kmi report demo/cdk.out` prints it, with Markdown and JSON copies in
+// the assembly. --fail-on high: the library's defaults never leave a high finding, and the demo (a step of
+// the test task) fails if one appears.
+const assembly = relative(process.cwd(), outdir);
+const reportArgs = ['report', assembly, '--markdown', join(assembly, 'posture.md'), '--json', join(assembly, 'posture.json'), '--fail-on', 'high'];
+console.log(`\nEncryption posture of ${stack.stackName}: npx cdk-kmi ${reportArgs.join(' ')}\n`);
+const reportStatus = cdkKmi(reportArgs);
 
-const packs = [new AwsSolutionsChecks(), new NIST80053R5Checks(), new HIPAASecurityChecks(), new PCIDSS321Checks()];
-console.log('\nCompliance packs (cdk-nag validateScope), unacknowledged findings:');
+const packs = [new AwsSolutionsChecks(), new NIST80053R5Checks(), new HIPAASecurityChecks(), new PCIDSS321Checks(), new KmiChecks()];
+console.log('\nCompliance packs and KmiChecks (cdk-nag validateScope), unacknowledged findings:');
 for (const pack of packs) {
   const findings = pack.validateScope(stack).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
   console.log(`  ${pack.readPackName.padEnd(18)} ${findings.length}`);
@@ -89,3 +139,5 @@ for (const pack of packs) {
     console.log(`    ${finding}`);
   }
 }
+
+process.exitCode = reportStatus;

@@ -307,8 +307,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
         'ArnNotEquals': { 'aws:PrincipalArn': [handlerRole.roleArn, ...this.rotationSchedule ? [this.rotationSchedule.role.roleArn] : []] },
       },
     }));
-    // SeparationOfDuties uses only the key's construct node and addToResourcePolicy, which this key has.
-    this.duties = new SeparationOfDuties(this as unknown as kms.Key);
+    this.duties = new SeparationOfDuties(this);
 
     const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider, [
       new iam.PolicyStatement({ actions: ['kms:DescribeCustomKeyStores'], resources: ['*'] }),

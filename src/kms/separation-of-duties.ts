@@ -19,7 +19,7 @@ export class SeparationOfDuties {
   private readonly admins: Duty = { prop: 'admins', members: new Set(), sid: 'DenyCryptographicUseToKeyAdministrators', denied: DENY_TO_ADMINS };
   private readonly users: Duty = { prop: 'users', members: new Set(), sid: 'DenyKeyManagementToKeyUsers', denied: DENY_TO_USERS };
 
-  constructor(private readonly key: kms.Key) {}
+  constructor(private readonly key: kms.IKey) {}
 
   /** Records a key administrator and denies it cryptographic use. */
   public addAdmin(principal: iam.IPrincipal): void {
@@ -70,7 +70,7 @@ interface Duty {
  * True for a principal that names one identity (a role, a user, an assumed-role session) and so can
  * be named in a Deny without affecting anyone else.
  */
-function isSpecificIdentity(key: kms.Key, principal: iam.IPrincipal): boolean {
+function isSpecificIdentity(key: kms.IKey, principal: iam.IPrincipal): boolean {
   const json = Stack.of(key).resolve(principal.policyFragment.principalJson) as Record<string, unknown>;
   const keys = Object.keys(json);
   if (keys.length !== 1 || keys[0] !== 'AWS') {

@@ -25,7 +25,7 @@ export interface KmiProviderOptions {
   readonly isComplete?: HandlerFunctionClass;
   /** Interval between isComplete calls. @default 30 seconds */
   readonly queryInterval?: Duration;
-  /** Longest wait for isComplete. @default 2 hours */
+  /** Longest wait for isComplete; CloudFormation waits at most an hour for a custom resource. @default 1 hour */
   readonly totalTimeout?: Duration;
   /** Why the handlers need no VPC (the LambdaInsideVPC acknowledgement). */
   readonly noVpcReason: string;
@@ -66,7 +66,7 @@ export function kmiProvider(scope: IConstruct, options: KmiProviderOptions): cr.
     onEventHandler,
     isCompleteHandler,
     queryInterval: isCompleteHandler ? options.queryInterval ?? Duration.seconds(30) : undefined,
-    totalTimeout: isCompleteHandler ? options.totalTimeout ?? Duration.hours(2) : undefined,
+    totalTimeout: isCompleteHandler ? options.totalTimeout ?? Duration.hours(1) : undefined,
     logGroup,
     frameworkOnEventRole: role('Framework'),
     frameworkCompleteAndTimeoutRole: isCompleteHandler ? role('Waiter') : undefined,
