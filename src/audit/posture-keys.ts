@@ -1,8 +1,8 @@
 /**
  * Which key protects a resource, how that key rotates and which key-management option it is, read
- * from the reference a resource makes to it: a key in the same template (`Ref`, `Fn::GetAtt`, an
- * alias), a key of another stack of the same cloud assembly (`Fn::ImportValue`), an AWS managed
- * alias, or a key defined elsewhere.
+ * from the reference a resource makes to it: a key in the same template (`Ref`, `Fn::GetAtt`, the
+ * alias of an `AWS::KMS::Alias` or of a custom key store key), a key of another stack of the same
+ * cloud assembly (`Fn::ImportValue`), an AWS managed alias, or a key defined elsewhere.
  */
 import { Finding, finding } from './posture-findings';
 import { isUndecided, referencedLogicalId, TemplateContext } from './posture-template';
@@ -106,12 +106,37 @@ export function describeKey(ctx: TemplateContext, keyRef: any, whenAbsent: KeyDe
   if (aliasName?.startsWith('alias/aws/')) {
     return awsManagedKey(aliasName.slice('alias/'.length));
   }
-  const alias = ctx.resourcesOfType('AWS::KMS::Alias').find(([id]) => ctx.properties(id).AliasName === aliasName);
-  if (alias !== undefined) {
-    return describeKeyResource(ctx, alias[0]);
+  const aliased = aliasOwner(ctx, text);
+  if (aliased !== undefined) {
+    return describeKeyResource(ctx, aliased);
   }
   const parameter = typeof keyRef?.Ref === 'string' && ctx.isParameter(keyRef.Ref) ? keyRef.Ref : undefined;
   return externalKey(parameter !== undefined ? `parameter ${parameter}` : text);
+}
+
+/** The resources of this template that create an alias, in their `AliasName` property: KMS aliases, and custom key store keys (which move theirs to each generation). */
+const ALIAS_TYPES = ['AWS::KMS::Alias', 'Custom::KmiCustomKeyStoreKey'];
+
+/** A KMS ARN as `render` writes it, pseudo parameters (`${AWS::Region}`) kept whole: Region, account and resource. */
+const KMS_ARN = /^arn:(?:\$\{[^}]*\}|[^:])*:kms:((?:\$\{[^}]*\}|[^:])*):((?:\$\{[^}]*\}|[^:])*):(.+)$/;
+
+/**
+ * The logical id of the resource of this template whose alias a key identifier (rendered) names:
+ * the alias name itself, or an alias ARN in this stack's Region and account. An alias of the same
+ * name elsewhere is another key.
+ */
+function aliasOwner(ctx: TemplateContext, text: string): string | undefined {
+  const arn = KMS_ARN.exec(text);
+  if (arn !== null && !ctx.isOwnEnvironment(arn[1], arn[2])) {
+    return undefined;
+  }
+  const name = arn === null ? text : arn[3];
+  return ALIAS_TYPES.flatMap((type) => ctx.resourcesOfType(type))
+    .map(([id]) => id)
+    .find((id) => {
+      const aliasName = ctx.properties(id).AliasName;
+      return aliasName !== undefined && aliasName !== null && aliasName !== '' && ctx.render(aliasName) === name;
+    });
 }
 
 /** A key defined outside the cloud assembly: a literal ARN or id, a parameter, an export of another app. */

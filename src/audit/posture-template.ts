@@ -139,6 +139,15 @@ export class TemplateContext {
     return JSON.stringify(value);
   }
 
+  /**
+   * Whether the Region and account of an ARN, as `render` writes them, are this stack's: its
+   * `AWS::Region` and `AWS::AccountId`, or the values its environment states.
+   */
+  public isOwnEnvironment(region: string, account: string): boolean {
+    const own = (value: string, pseudo: string, stated: string | undefined) => value === `\${${pseudo}}` || (stated !== undefined && value === stated);
+    return own(region, 'AWS::Region', this.environment.region) && own(account, 'AWS::AccountId', this.environment.account);
+  }
+
   /** Whether the template declares a parameter of that name. */
   public isParameter(name: string): boolean {
     return this.template.Parameters?.[name] !== undefined;

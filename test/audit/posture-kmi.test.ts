@@ -1,4 +1,4 @@
-import { CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,6 +11,7 @@ import { CloudHsmCluster } from '../../src/cloudhsm/cloudhsm-cluster';
 import { CustomKeyStore, KeyStoreSource } from '../../src/cloudhsm/custom-key-store';
 import { CustomKeyStoreKey } from '../../src/cloudhsm/custom-key-store-key';
 import { CustomKeyStoreKeyRotation } from '../../src/cloudhsm/custom-key-store-key-rotation';
+import { CustomKeyStoreType } from '../../src/cloudhsm/custom-key-store-ref';
 import { KmsKeyWithImportedMaterial } from '../../src/kms/imported-key-material';
 import { ACCOUNT, REGION } from '../util/app';
 
@@ -152,6 +153,7 @@ describe('key references', () => {
     const key = new KmsKeyWithRotation(stack, 'AppKey');
     const alias = new kms.Alias(stack, 'AppAlias', { aliasName: 'alias/app', targetKey: key });
     new s3.Bucket(stack, 'ThroughAlias', { encryptionKey: alias });
+    bucketOn(stack, 'AliasOtherRegion', `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/app`);
     bucketOn(stack, 'AwsManagedAliasArn', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/s3`);
     bucketOn(stack, 'LiteralKeyArn', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
     bucketOn(stack, 'Imported', Fn.importValue('SharedKeyArn'));
@@ -162,6 +164,9 @@ describe('key references', () => {
 
   test('an alias in the same template leads to its key', () => {
     expect(rowAt(rows, 'AWS::S3::Bucket', 'ThroughAlias')).toMatchObject({ key: 'TestStack/AppKey', rotation: 'automatic every 365 days', option: 3 });
+  });
+  test('an alias ARN of the same name in another Region is an external reference, not the alias of this template', () => {
+    expect(rowAt(rows, 'AWS::S3::Bucket', 'AliasOtherRegion')).toMatchObject({ option: null, keyManagement: 'unknown (external reference)' });
   });
   test('an AWS managed alias ARN is option 3, AWS managed', () => {
     expect(rowAt(rows, 'AWS::S3::Bucket', 'AwsManagedAliasArn')).toMatchObject({ key: 'AWS managed (aws/s3)', keyManagement: 'AWS managed key', option: 3 });
@@ -220,5 +225,53 @@ describe('the library\'s key-management constructs', () => {
     expect(rowAt(rows, 'AWS::KMS::Key', 'Imported')).toMatchObject({ option: 1, rotation: 'by re-import' });
     expect(rowAt(rows, 'Custom::KmiImportedKeyMaterial', 'Imported/KeyMaterial')).toMatchObject({ option: 1, key: 'TestStack/Imported' });
     expect(rowAt(rows, 'AWS::S3::Bucket', 'Byok')).toMatchObject({ option: 1, key: 'TestStack/Imported', findings: [] });
+  });
+});
+
+describe('keys named by the alias of a CustomKeyStoreKey', () => {
+  const rows = postureOfApp((stack) => {
+    const hsmStore = CustomKeyStore.fromCustomKeyStoreAttributes(stack, 'HsmStore', {
+      customKeyStoreId: 'cks-1234567890abcdef0', customKeyStoreType: CustomKeyStoreType.AWS_CLOUDHSM,
+    });
+    const xksStore = CustomKeyStore.fromCustomKeyStoreAttributes(stack, 'XksStore', {
+      customKeyStoreId: 'cks-0fedcba0987654321', customKeyStoreType: CustomKeyStoreType.EXTERNAL_KEY_STORE,
+    });
+    const hsmKey = new CustomKeyStoreKey(stack, 'HsmKey', {
+      customKeyStore: hsmStore, alias: 'alias/hsm-records', rotation: CustomKeyStoreKeyRotation.scheduled(Duration.days(180)),
+    });
+    new EncryptedBucket(stack, 'HsmRecords', { encryptionKey: hsmKey.byAlias });
+    const xksKey = new CustomKeyStoreKey(stack, 'XksKey', { customKeyStore: xksStore, xksKeyId: 'external-key-1', rotation: CustomKeyStoreKeyRotation.none() });
+    new EncryptedBucket(stack, 'XksRecords', { encryptionKey: xksKey.byAlias });
+    const parameterKey = new CustomKeyStoreKey(stack, 'ParameterKey', { customKeyStore: hsmStore, alias: new CfnParameter(stack, 'AliasParameter').valueAsString });
+    new EncryptedBucket(stack, 'ParameterRecords', { encryptionKey: parameterKey.byAlias });
+    bucketOn(stack, 'ByAliasName', 'alias/hsm-records');
+    bucketOn(stack, 'ByAliasSub', Fn.sub('arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/hsm-records'));
+    bucketOn(stack, 'OtherRegion', `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/hsm-records`);
+    bucketOn(stack, 'OtherAccount', `arn:aws:kms:${REGION}:222222222222:alias/hsm-records`);
+  });
+
+  test('a bucket on byAlias of a CloudHSM key store key is option 2 with the key\'s scheduled rotation and no external-reference finding', () => {
+    expect(rowAt(rows, 'AWS::S3::Bucket', 'HsmRecords')).toMatchObject({
+      key: 'TestStack/HsmKey', option: 2, keyManagement: 'CloudHSM-backed key store', rotation: 'scheduled every 180 days', findings: [],
+    });
+  });
+  test('a bucket on byAlias of an external key store key without rotation is option 1 with the rotation finding only', () => {
+    const row = rowAt(rows, 'AWS::S3::Bucket', 'XksRecords');
+    expect(row).toMatchObject({ key: 'TestStack/XksKey', option: 1, keyManagement: 'customer KMI: external key store', rotation: 'none' });
+    expect(findingsOf(row)).toEqual(['medium key-not-rotated']);
+  });
+  test('an alias given as a parameter is followed from the alias ARN to its key', () => {
+    expect(rowAt(rows, 'AWS::S3::Bucket', 'ParameterRecords')).toMatchObject({ key: 'TestStack/ParameterKey', option: 2, findings: [] });
+  });
+  test('the alias name, or its ARN written with Fn::Sub, leads to the key', () => {
+    for (const path of ['ByAliasName', 'ByAliasSub']) {
+      expect(rowAt(rows, 'AWS::S3::Bucket', path)).toMatchObject({ key: 'TestStack/HsmKey', option: 2, rotation: 'scheduled every 180 days' });
+    }
+  });
+  test('an alias of the same name in another Region or account is an external reference', () => {
+    for (const path of ['OtherRegion', 'OtherAccount']) {
+      expect(rowAt(rows, 'AWS::S3::Bucket', path)).toMatchObject({ option: null, keyManagement: 'unknown (external reference)' });
+      expect(findingsOf(rowAt(rows, 'AWS::S3::Bucket', path))).toContain('info external-key');
+    }
   });
 });
