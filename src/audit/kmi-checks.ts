@@ -127,8 +127,11 @@ const RULES: KmiRule[] = [
  * declare const stack: Stack;
  *
  * const report = new KmiChecks().validateScope(stack);
+ * const findings: string[] = [];
  * for (const violation of report.violations) {
- *   console.log(violation.ruleName, violation.violatingResources.map((resource) => resource.constructPath));
+ *   for (const resource of violation.violatingResources) {
+ *     findings.push(`${violation.ruleName} at ${resource.constructPath}`);
+ *   }
  * }
  */
 export class KmiChecks extends NagPack {
