@@ -32,7 +32,10 @@ export class FakeKeyInStore extends Construct {
   public readonly aliasName = 'alias/in-store';
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const resource = new CfnResource(this, 'Resource', { type: 'Custom::KmiCustomKeyStoreKey', properties: { CustomKeyStoreId: 'cks-1234567890abcdef0' } });
+    const resource = new CfnResource(this, 'Resource', {
+      type: 'Custom::KmiCustomKeyStoreKey',
+      properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:provider', CustomKeyStoreId: 'cks-1234567890abcdef0' },
+    });
     this.keyArn = resource.getAtt('Arn').toString();
     this.keyId = resource.getAtt('KeyId').toString();
   }

@@ -16,6 +16,12 @@ import { TemplateResolver } from '../util/resolve';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555';
 
+/** The default key policy KMS gives a key: the account administers it through IAM. */
+const ACCOUNT_ROOT_KEY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }],
+};
+
 /** The resources of one type whose logical id starts with `prefix`, by logical id. */
 function resourcesOf(template: Template, type: string, prefix = ''): Record<string, any> {
   return Object.fromEntries(Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(prefix)));
@@ -171,7 +177,7 @@ describe('keys found in the scope', () => {
     const stack = newStack();
     const alarms = new KeyActivityAlarms(stack, 'Alarms', { topic: new sns.Topic(stack, 'Topic') });
     new kms.Key(stack, 'Later');
-    new kms.CfnKey(stack, 'Raw', { keyPolicy: {} });
+    new kms.CfnKey(stack, 'Raw', { keyPolicy: ACCOUNT_ROOT_KEY_POLICY });
     new FakeKeyInStore(stack, 'InStore');
     const rule = Object.values(resourcesOf(synth(stack), 'AWS::Events::Rule', 'AlarmsKeyApiCalls1'))[0];
     expect(watchedBy(rule)).toEqual([
@@ -440,7 +446,7 @@ describe('invalid props', () => {
 test('a key written as a plain CfnResource of type AWS::KMS::Key, in a nested construct, is found too', () => {
   const stack = newStack();
   const nested = new Construct(stack, 'Nested');
-  new CfnResource(nested, 'Key', { type: 'AWS::KMS::Key', properties: { KeyPolicy: {} } });
+  new CfnResource(nested, 'Key', { type: 'AWS::KMS::Key', properties: { KeyPolicy: ACCOUNT_ROOT_KEY_POLICY } });
   new KeyActivityAlarms(stack, 'Alarms', { topic: new sns.Topic(stack, 'Topic') });
   const rule = Object.values(resourcesOf(synth(stack), 'AWS::Events::Rule', 'AlarmsKeyApiCalls1'))[0];
   expect(watchedBy(rule)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^NestedKey/), 'Arn'] }]);

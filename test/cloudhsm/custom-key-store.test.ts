@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CfnCloudHsmClusterResource } from '../../src/cloudhsm/cfn-cloudhsm-cluster';
 import { ICloudHsmCluster } from '../../src/cloudhsm/cloudhsm-cluster-ref';
 import { CustomKeyStore, CustomKeyStoreProps, KeyStoreSource, XksProxyConnectivity } from '../../src/cloudhsm/custom-key-store';
 import { CustomKeyStoreType } from '../../src/cloudhsm/custom-key-store-ref';
@@ -27,13 +28,19 @@ class FakeCluster extends Resource implements ICloudHsmCluster {
 
   constructor(scope: Construct, id: string, options: { password?: boolean; clusterId?: string } = {}) {
     super(scope, id);
-    const cluster = new CfnResource(this, 'Resource', { type: 'AWS::CloudHSM::Cluster', properties: { HsmType: 'hsm2m.medium' } });
+    // The cluster resource as CloudHsmCluster writes it, so the store's dependency on it is real and the template is valid.
+    new CfnCloudHsmClusterResource(this, 'Resource', {
+      HsmType: 'hsm2m.medium',
+      Mode: 'FIPS',
+      NetworkType: 'IPV4',
+      SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+      BackupRetentionPolicy: { Type: 'DAYS', Value: '90' },
+    });
     this.clusterId = options.clusterId ?? 'cluster-abcdefghijk';
     this.kmsUserPassword = options.password === false ? undefined : secretsmanager.Secret.fromSecretAttributes(this, 'KmsUserPassword', {
       secretCompleteArn: PASSWORD_ARN,
       encryptionKey: kms.Key.fromKeyArn(this, 'SecretKey', SECRET_KEY_ARN),
     });
-    void cluster;
   }
 }
 
@@ -323,7 +330,9 @@ describe('props', () => {
     });
     expect(store.customKeyStoreId).toBe('cks-1234567890abcdef0');
     expect(store.customKeyStoreType).toBe(CustomKeyStoreType.EXTERNAL_KEY_STORE);
-    synth(stack).resourceCountIs('Custom::KmiCustomKeyStore', 0);
+    // Importing adds nothing to the template: the empty stack is the point, so it is checked without recording it for
+    // cfn-lint (a template without Resources is not a deployable one).
+    expect(Template.fromStack(stack).toJSON().Resources).toBeUndefined();
   });
 });
 
