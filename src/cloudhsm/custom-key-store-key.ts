@@ -12,6 +12,7 @@ import { kmsWildcardArn, nagResourceFinding } from './custom-key-store-key-wildc
 import { CustomKeyStoreType, ICustomKeyStore } from './custom-key-store-ref';
 import { SeparationOfDuties } from '../kms/separation-of-duties';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
+import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias, checkDays } from '../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
 import { KEY_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
 import { attachHandlerPolicy, kmiProvider } from '../private/provider';
@@ -21,12 +22,6 @@ const RESOURCE_TYPE = 'Custom::KmiCustomKeyStoreKey';
 const PROVIDER_ID = 'KmiCustomKeyStoreKeyProvider';
 
 const DEFAULT_PENDING_WINDOW_DAYS = 30;
-const MIN_PENDING_WINDOW_DAYS = 7;
-const MAX_PENDING_WINDOW_DAYS = 30;
-const MIN_ROTATION_DAYS = 90;
-const MAX_ROTATION_DAYS = 2560;
-const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
-const MAX_ALIAS_LENGTH = 256;
 const XKS_KEY_ID_PATTERN = /^[a-zA-Z0-9-_.]+$/;
 const MAX_XKS_KEY_ID_LENGTH = 128;
 const MAX_DESCRIPTION_LENGTH = 8192;
@@ -675,41 +670,4 @@ function validateProps(path: string, props: CustomKeyStoreKeyProps): CustomKeySt
   return rotation;
 }
 
-function checkDays(path: string, prop: string, value: Duration | undefined, min: number, max: number): void {
-  if (value === undefined || value.isUnresolved()) {
-    return;
-  }
-  const days = value.toDays({ integral: false });
-  if (!Number.isInteger(days) || days < min || days > max) {
-    throw new KmiValidationError({
-      path,
-      prop,
-      given: `${days} days`,
-      allowed: `a whole number of days from ${min} to ${max}`,
-    });
-  }
-}
 
-function checkAlias(path: string, alias: string): void {
-  const refuse = (why: string) => {
-    throw new KmiValidationError({
-      path,
-      prop: 'alias',
-      given: `'${alias}'`,
-      allowed: `'alias/' followed by letters, digits, '/', '_' or '-', at most ${MAX_ALIAS_LENGTH} characters in all, not in the reserved 'alias/aws/' namespace`,
-      fix: why,
-    });
-  };
-  if (!alias.startsWith('alias/')) {
-    refuse(`Write it as 'alias/${alias}'.`);
-  }
-  if (alias.startsWith('alias/aws/')) {
-    refuse('Aliases beginning with alias/aws/ are reserved for AWS managed keys.');
-  }
-  if (alias.length > MAX_ALIAS_LENGTH) {
-    refuse(`It has ${alias.length} characters.`);
-  }
-  if (!ALIAS_PATTERN.test(alias)) {
-    refuse('Remove the characters that are not allowed.');
-  }
-}

@@ -9,6 +9,7 @@ import { ImportedKeyMaterialFunction } from './imported-key-material-function';
 import { SeparationOfDuties } from './separation-of-duties';
 import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
+import { MAX_PENDING_WINDOW_DAYS, MIN_PENDING_WINDOW_DAYS, checkAlias } from '../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
 import { KEY_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
 import { attachHandlerPolicy, kmiProvider } from '../private/provider';
@@ -19,12 +20,8 @@ const RESOURCE_TYPE = 'Custom::KmiImportedKeyMaterial';
 const PROVIDER_ID = 'KmiImportedKeyMaterialProvider';
 
 const DEFAULT_PENDING_WINDOW_DAYS = 30;
-const MIN_PENDING_WINDOW_DAYS = 7;
-const MAX_PENDING_WINDOW_DAYS = 30;
 /** Longest validity of imported material KMS accepts, counted from the import. */
 const MAX_VALIDITY_DAYS = 365;
-const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
-const MAX_ALIAS_LENGTH = 256;
 
 /**
  * Administration of a key with imported material: the actions of every key administrator, without
@@ -340,19 +337,3 @@ function validateProps(path: string, props: KmsKeyWithImportedMaterialProps, exp
   }
 }
 
-function checkAlias(path: string, alias: string): void {
-  const problem = !alias.startsWith('alias/') ? `Write it as 'alias/${alias}'.`
-    : alias.startsWith('alias/aws/') ? 'Aliases beginning with alias/aws/ are reserved for AWS managed keys.'
-      : alias.length > MAX_ALIAS_LENGTH ? `It has ${alias.length} characters.`
-        : !ALIAS_PATTERN.test(alias) ? 'Remove the characters that are not allowed.'
-          : undefined;
-  if (problem !== undefined) {
-    throw new KmiValidationError({
-      path,
-      prop: 'alias',
-      given: `'${alias}'`,
-      allowed: `'alias/' followed by letters, digits, '/', '_' or '-', at most ${MAX_ALIAS_LENGTH} characters in all, not in the reserved 'alias/aws/' namespace`,
-      fix: problem,
-    });
-  }
-}
