@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AccessLogsBucket, EncryptedBucket, KmsKeyWithRotation } from '../src';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { AccessLogsBucket, CustomKeyStore, CustomKeyStoreKey, CustomKeyStoreType, EncryptedBucket, KmsKeyWithImportedMaterial, KmsKeyWithRotation } from '../src';
 import { newStack } from './util/app';
 import { BUCKET_POLICY_MAX_BYTES, KEY_POLICY_MAX_BYTES, policySize } from '../src/private/policy-size';
 
@@ -27,7 +28,7 @@ describe('bucket policies larger than S3 accepts', () => {
     const stack = newStack();
     const bucket = new EncryptedBucket(stack, 'Data');
     bucket.addToResourcePolicy(statementOf(BUCKET_POLICY_MAX_BYTES, bucket.arnForObjects('*')));
-    expect(synthErrors(stack)).toMatch(/\[TestStack\/Data\] The bucket policy is \d+ bytes \(\d+ statements\); the service accepts at most 20480 bytes\. Merge statements/);
+    expect(synthErrors(stack)).toMatch(/TestStack\/Data: the bucket policy is \d+ bytes \(\d+ statements\); the service accepts at most 20480 bytes\. Merge statements/);
   });
 
   test('an EncryptedBucket whose policy stays under 20 KB synthesizes', () => {
@@ -41,7 +42,7 @@ describe('bucket policies larger than S3 accepts', () => {
     const stack = newStack();
     const logs = AccessLogsBucket.of(stack);
     logs.addToResourcePolicy(statementOf(BUCKET_POLICY_MAX_BYTES, logs.arnForObjects('*')));
-    expect(synthErrors(stack)).toMatch(/\[TestStack\/KmiAccessLogsBucket\] The bucket policy is \d+ bytes .* at most 20480 bytes/);
+    expect(synthErrors(stack)).toMatch(/TestStack\/KmiAccessLogsBucket: the bucket policy is \d+ bytes .* at most 20480 bytes/);
   });
 });
 
@@ -50,7 +51,26 @@ describe('key policies larger than KMS accepts', () => {
     const stack = newStack();
     const key = new KmsKeyWithRotation(stack, 'Key');
     key.addToResourcePolicy(statementOf(KEY_POLICY_MAX_BYTES, '*'));
-    expect(synthErrors(stack)).toMatch(/\[TestStack\/Key\] The key policy is \d+ bytes \(\d+ statements\); the service accepts at most 32768 bytes/);
+    expect(synthErrors(stack)).toMatch(/TestStack\/Key: the key policy is \d+ bytes \(\d+ statements\); the service accepts at most 32768 bytes/);
+  });
+
+  test('a KmsKeyWithImportedMaterial whose policy grows past 32 KB is refused at synth', () => {
+    const stack = newStack();
+    const key = new KmsKeyWithImportedMaterial(stack, 'Key', {
+      keyMaterial: secretsmanager.Secret.fromSecretNameV2(stack, 'Material', 'material'),
+    });
+    key.addToResourcePolicy(statementOf(KEY_POLICY_MAX_BYTES, '*'));
+    expect(synthErrors(stack)).toMatch(/TestStack\/Key: the key policy is \d+ bytes \(\d+ statements\); the service accepts at most 32768 bytes/);
+  });
+
+  test('a CustomKeyStoreKey whose policy grows past 32 KB is refused at synth', () => {
+    const stack = newStack();
+    const store = CustomKeyStore.fromCustomKeyStoreAttributes(stack, 'Store', {
+      customKeyStoreId: 'cks-1234567890abcdef0', customKeyStoreType: CustomKeyStoreType.AWS_CLOUDHSM,
+    });
+    const key = new CustomKeyStoreKey(stack, 'Key', { customKeyStore: store });
+    key.addToResourcePolicy(statementOf(KEY_POLICY_MAX_BYTES, '*'));
+    expect(synthErrors(stack)).toMatch(/TestStack\/Key: the key policy is \d+ bytes \(\d+ statements\); the service accepts at most 32768 bytes/);
   });
 
   test('a KmsKeyWithRotation whose policy is 25 KB synthesizes (the bucket limit does not apply to keys)', () => {

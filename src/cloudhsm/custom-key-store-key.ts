@@ -14,7 +14,7 @@ import { SeparationOfDuties } from '../kms/separation-of-duties';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias, checkDays } from '../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
-import { KEY_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
+import { KEY_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../private/policy-size';
 import { attachHandlerPolicy, kmiProvider } from '../private/provider';
 
 /** The custom resource type (read by the posture report and the nag pack). */
@@ -350,7 +350,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
         XksKeyId: isXks ? props.xksKeyId : undefined,
         AliasName: this.aliasName,
         Description: props.description ?? `Key in custom key store ${props.customKeyStore.customKeyStoreId} (${this.node.path})`,
-        Policy: this.policy,
+        Policy: sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy),
         KeyFamily: this.keyFamily,
         PendingWindowInDays: String(pendingWindow.toDays()),
         RemovalPolicy: removalPolicy === RemovalPolicy.DESTROY ? 'DESTROY' : 'RETAIN',
@@ -366,7 +366,6 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
     this.byAlias = new AliasedKey(this, 'ByAlias', this);
 
     this.node.addValidation({ validate: () => this.policy.validateForResourcePolicy() });
-    validatePolicySize(this, 'key policy', KEY_POLICY_MAX_BYTES, () => this.policy);
 
     for (const admin of props.admins ?? []) {
       this.grantAdmin(admin);

@@ -11,7 +11,7 @@ import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MIN_PENDING_WINDOW_DAYS, checkAlias } from '../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
-import { KEY_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
+import { KEY_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../private/policy-size';
 import { attachHandlerPolicy, kmiProvider } from '../private/provider';
 
 /** The custom resource type; the posture report and the nag pack read it. */
@@ -217,7 +217,7 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
     this.expiration = expiration;
     this.keyMaterial = props.keyMaterial;
     this.duties = new SeparationOfDuties(this);
-    validatePolicySize(this, 'key policy', KEY_POLICY_MAX_BYTES, () => this.policy);
+    (this.node.defaultChild as kms.CfnKey).keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
     acknowledgeRule(cfnKey, 'KMSBackingKeyRotationEnabled',
       'KMS cannot rotate imported key material automatically; this key rotates on demand when it is given a new secret '
       + 'with new material (import as NEW_KEY_MATERIAL, then RotateKeyOnDemand).', 'AwsSolutions-KMS5');

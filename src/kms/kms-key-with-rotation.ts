@@ -6,7 +6,7 @@ import { SeparationOfDuties } from './separation-of-duties';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias, checkDays } from '../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
-import { KEY_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
+import { KEY_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../private/policy-size';
 
 /** Default automatic rotation period (the KMS default). */
 const DEFAULT_ROTATION_DAYS = 365;
@@ -83,7 +83,7 @@ export class KmsKeyWithRotation extends kms.Key {
     });
     this.rotationPeriod = props.rotationPeriod ?? Duration.days(DEFAULT_ROTATION_DAYS);
     this.duties = new SeparationOfDuties(this);
-    validatePolicySize(this, 'key policy', KEY_POLICY_MAX_BYTES, () => this.policy);
+    (this.node.defaultChild as kms.CfnKey).keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
 
     for (const admin of props.admins ?? []) {
       this.grantAdmin(admin);

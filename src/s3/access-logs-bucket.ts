@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { uploadRuleStatements } from './upload-rules';
 import { acknowledgeRule } from '../private/acknowledge';
-import { BUCKET_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
+import { BUCKET_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../private/policy-size';
 
 /** Construct id of the access log bucket shared by the EncryptedBuckets of a stack. */
 const SHARED_ID = 'KmiAccessLogsBucket';
@@ -81,10 +81,10 @@ export class AccessLogsBucket extends s3.Bucket {
       autoDeleteObjects: props.autoDeleteObjects,
     });
 
-    validatePolicySize(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, () => this.policy?.document);
     for (const statement of uploadRuleStatements(this, { algorithm: 'AES256', requireHeader: false, denySseC: true })) {
       this.addToResourcePolicy(statement);
     }
+    (this.policy!.node.defaultChild as s3.CfnBucketPolicy).policyDocument = sizeCheckedPolicy(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, this.policy!.document);
 
     acknowledgeRule(this, 'S3BucketLoggingEnabled',
       'This bucket is the destination of S3 server access logs; logging its own access to itself would log every log delivery, without end.',

@@ -7,7 +7,7 @@ import { uploadRuleStatements } from './upload-rules';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
 import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, KmiValidationError } from '../private/errors';
-import { BUCKET_POLICY_MAX_BYTES, validatePolicySize } from '../private/policy-size';
+import { BUCKET_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../private/policy-size';
 
 /** Minimum TLS versions a bucket may require. */
 const ALLOWED_TLS_VERSIONS = [1.2, 1.3];
@@ -120,7 +120,6 @@ export class EncryptedBucket extends s3.Bucket {
     });
 
     this.serverSideEncryption = choice.algorithm;
-    validatePolicySize(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, () => this.policy?.document);
     this.enforceEncryptionHeader = props.enforceEncryptionHeader ?? true;
 
     const denySseC = blockedEncryptionTypes.some((type) => type.name === s3.BlockedEncryptionType.SSE_C.name);
@@ -138,6 +137,7 @@ export class EncryptedBucket extends s3.Bucket {
     for (const statement of statements) {
       this.addToResourcePolicy(statement);
     }
+    (this.policy!.node.defaultChild as s3.CfnBucketPolicy).policyDocument = sizeCheckedPolicy(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, this.policy!.document);
 
     this.serverAccessLogsBucket = this.configureAccessLogs(path, props);
 
