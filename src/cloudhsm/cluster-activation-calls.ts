@@ -10,6 +10,9 @@ import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { CLIENT_AFTER_ACTIVATION } from './cluster-activation-steps';
+import { call } from '../private/handler-errors';
+
+export { call };
 
 /** The properties the construct gives `Custom::KmiCloudHsmActivation`. All are identifiers: no secret. */
 export interface ActivationProperties {
@@ -49,18 +52,3 @@ export function physicalId(clusterId: string): string {
   return `cloudhsm-activation:${clusterId}`;
 }
 
-const AUTHORIZATION_ERRORS = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'CloudHsmAccessDeniedException'];
-
-/** Runs one API call; an authorization failure becomes an error that names the missing permission. */
-export async function call<T>(permission: string, send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const name = (error as Error).name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the custom resource's role, or an SCP or permissions boundary, `
-        + `does not allow it. ${(error as Error).message}`);
-    }
-    throw error;
-  }
-}

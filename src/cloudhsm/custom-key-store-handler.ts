@@ -19,6 +19,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 /* eslint-enable import/no-extraneous-dependencies */
 import { connectionErrorHelp, KMSUSER_ERROR_CODES, StoreKind } from './custom-key-store-connection-errors';
+import { deniedError } from '../private/handler-errors';
 
 /** Time, so that tests need not wait. */
 export interface Clock {
@@ -64,8 +65,6 @@ export function log(message: string, fields: Record<string, unknown> = {}): void
   console.log(JSON.stringify({ message, ...fields }));
 }
 
-const AUTHORIZATION_ERRORS = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'];
-
 /** What to do about the KMS, Secrets Manager and SSM errors a deployment can meet. */
 const ERROR_HINTS: Record<string, string> = {
   CloudHsmClusterInUseException: 'The cluster already serves another custom key store, or shares backup history with a cluster that does; '
@@ -104,9 +103,9 @@ export async function call<T>(permission: string, send: () => Promise<T>): Promi
   } catch (error) {
     const name = (error as Error).name;
     const message = (error as Error).message;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw named(name, `${permission} was denied (${name}): the custom resource's role, or a key policy, SCP or `
-        + `permissions boundary, does not allow it. ${message}`);
+    const denied = deniedError(permission, error);
+    if (denied) {
+      throw named(name, denied.message);
     }
     const hint = ERROR_HINTS[name];
     if (hint) {

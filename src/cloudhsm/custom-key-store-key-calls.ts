@@ -21,6 +21,9 @@ import {
   Tag,
 } from '@aws-sdk/client-kms';
 import { KMI_TAG_PREFIX, TAG_SUCCESSOR } from './custom-key-store-key-tags';
+import { call } from '../private/handler-errors';
+
+export { call };
 
 export * from './custom-key-store-key-tags';
 
@@ -37,22 +40,6 @@ export interface Generation {
 /** How a handler waits between attempts; tests pass one that does not wait. */
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const AUTHORIZATION_ERRORS = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'];
-
-/** Runs one API call; an authorization failure becomes an error that names the missing permission. */
-export async function call<T>(permission: string, send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const name = (error as Error).name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the handler's role, the key policy, an SCP or a permissions `
-        + `boundary does not allow it. ${(error as Error).message}`);
-    }
-    throw error;
-  }
-}
 
 export function errorName(error: unknown): string {
   return (error as Error)?.name ?? '';

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { call } from '../private/handler-errors';
 
 /** The properties the construct gives the custom resource. */
 export interface EbsEncryptionByDefaultProperties {
@@ -124,18 +125,3 @@ async function restore(ec2: EC2Client, previous: PreviousState): Promise<void> {
   }
 }
 
-const AUTHORIZATION_ERRORS = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'];
-
-/** Runs one API call; an authorization failure becomes an error that names the missing permission. */
-async function call<T>(permission: string, send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const name = (error as Error).name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the custom resource's role, or a key policy, SCP or `
-        + `permissions boundary, does not allow it. ${(error as Error).message}`);
-    }
-    throw error;
-  }
-}

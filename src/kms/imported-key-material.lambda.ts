@@ -30,6 +30,7 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { parseKeyMaterial, WRAPPING_ALGORITHM, WRAPPING_KEY_SPEC, wrapKeyMaterial } from './imported-key-material-wrapping';
+import { deniedError } from '../private/handler-errors';
 
 /** The properties the construct gives the custom resource. */
 export interface ImportedKeyMaterialProperties {
@@ -277,8 +278,6 @@ function importError(error: Error, props: ImportedKeyMaterialProperties, importT
   return undefined;
 }
 
-const AUTHORIZATION_ERRORS = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'];
-
 /**
  * Runs one API call; an authorization failure becomes an error that names the missing permission,
  * and `explain` may replace other errors with a clearer one (keeping the error name).
@@ -288,10 +287,6 @@ async function call<T>(permission: string, send: () => Promise<T>, explain?: (er
     return await send();
   } catch (error) {
     const e = error as Error;
-    if (AUTHORIZATION_ERRORS.includes(e.name)) {
-      throw new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or `
-        + `permissions boundary, does not allow it. ${e.message}`);
-    }
-    throw explain?.(e) ?? e;
+    throw deniedError(permission, e) ?? explain?.(e) ?? e;
   }
 }

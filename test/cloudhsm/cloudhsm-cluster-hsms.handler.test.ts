@@ -81,7 +81,7 @@ describe('create', () => {
     fakeAccount(initialized());
     cloudhsm.on(CreateHsmCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'CloudHsmAccessDeniedException' }));
     await expect(onEvent(event(TYPE, 'Create', props(2)), clientsAt()))
-      .rejects.toThrow('cloudhsm:CreateHsm was denied (CloudHsmAccessDeniedException): the custom resource\'s role, or a key policy, SCP or '
+      .rejects.toThrow('cloudhsm:CreateHsm was denied (CloudHsmAccessDeniedException): the custom resource\'s role, or a key or resource policy, SCP or '
         + 'permissions boundary, does not allow it. User is not authorized');
   });
 });

@@ -178,7 +178,7 @@ describe('create', () => {
   test('access denied names the permission', async () => {
     cloudHsm.on(DescribeClustersCommand).rejects(named('AccessDeniedException', 'User is not authorized'));
     await expect(onEvent(event('Create'), clients(), fakeWaiting()))
-      .rejects.toThrow('cloudhsm:DescribeClusters was denied (AccessDeniedException): the custom resource\'s role, or an SCP or permissions boundary, does not allow it. User is not authorized');
+      .rejects.toThrow('cloudhsm:DescribeClusters was denied (AccessDeniedException): the custom resource\'s role, or a key or resource policy, SCP or permissions boundary, does not allow it. User is not authorized');
   });
   test('a terminated client and an ACTIVE cluster: nothing to run, the activation is done', async () => {
     clusterIs('ACTIVE');

@@ -218,7 +218,7 @@ describe('create', () => {
 
   test('names the permission that is missing', async () => {
     kms.failNext('CreateKeyCommand', kmsError('AccessDeniedException', 'User is not authorized to perform kms:CreateKey.'));
-    await expect(onEvent(create(), clients())).rejects.toThrow(/^kms:CreateKey was denied \(AccessDeniedException\): the handler's role, the key policy, an SCP or a permissions boundary/);
+    await expect(onEvent(create(), clients())).rejects.toThrow(/^kms:CreateKey was denied \(AccessDeniedException\): the custom resource's role, or a key or resource policy, SCP or permissions boundary/);
   });
 });
 

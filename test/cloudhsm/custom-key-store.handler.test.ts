@@ -223,7 +223,7 @@ describe('create', () => {
   test('a secret the handler may not read is reported with the permission that is missing', async () => {
     f.secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     await expect(onEvent(event('Create', CLOUDHSM_PROPS), f.clients())).rejects.toThrow(
-      'secretsmanager:GetSecretValue was denied (AccessDeniedException): the custom resource\'s role, or a key policy, SCP or '
+      'secretsmanager:GetSecretValue was denied (AccessDeniedException): the custom resource\'s role, or a key or resource policy, SCP or '
       + 'permissions boundary, does not allow it. User is not authorized');
   });
 

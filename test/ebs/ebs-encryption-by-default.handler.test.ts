@@ -88,7 +88,7 @@ describe('create', () => {
     keyIs(KEY);
     ec2.on(EnableEbsEncryptionByDefaultCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
     await expect(onEvent(event('Create', { KmsKeyId: KEY }), clients()))
-      .rejects.toThrow('ec2:EnableEbsEncryptionByDefault was denied (UnauthorizedOperation): the custom resource\'s role, or a key policy, SCP or permissions boundary, does not allow it. You are not authorized to perform this operation.');
+      .rejects.toThrow('ec2:EnableEbsEncryptionByDefault was denied (UnauthorizedOperation): the custom resource\'s role, or a key or resource policy, SCP or permissions boundary, does not allow it. You are not authorized to perform this operation.');
   });
   test('a key that KMS will not describe to the handler is reported as kms:DescribeKey denied', async () => {
     ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true });

@@ -7,6 +7,9 @@
 /* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
 import { Cluster, CloudHSMV2Client, DeleteHsmCommand, DescribeClustersCommand, Hsm } from '@aws-sdk/client-cloudhsm-v2';
 import { DescribeCustomKeyStoresCommand, KMSClient } from '@aws-sdk/client-kms';
+import { call } from '../../private/handler-errors';
+
+export { call };
 
 /** The custom resource types these handlers serve. */
 export const HSMS_RESOURCE_TYPE = 'Custom::KmiCloudHsmHsms';
@@ -129,18 +132,3 @@ export function pastDeadline(deadline: string | undefined, nowMs: number): boole
   return deadline !== undefined && Number(deadline) > 0 && nowMs > Number(deadline);
 }
 
-const AUTHORIZATION_ERRORS = ['AccessDenied', 'AccessDeniedException', 'CloudHsmAccessDeniedException', 'UnauthorizedOperation'];
-
-/** Runs one API call; an authorization failure becomes an error that names the missing permission. */
-export async function call<T>(permission: string, send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const name = (error as Error).name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the custom resource's role, or a key policy, SCP or `
-        + `permissions boundary, does not allow it. ${(error as Error).message}`);
-    }
-    throw error;
-  }
-}
