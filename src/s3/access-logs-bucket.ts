@@ -87,12 +87,12 @@ export class AccessLogsBucket extends s3.Bucket {
     (this.policy!.node.defaultChild as s3.CfnBucketPolicy).policyDocument = sizeCheckedPolicy(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, this.policy!.document);
 
     acknowledgeRule(this, 'S3BucketLoggingEnabled',
-      'This bucket is the destination of S3 server access logs; logging its own access to itself would log every log delivery, without end.',
+      'This bucket receives server access logs; logging its own access would log each log delivery, without end.',
       'AwsSolutions-S1');
     acknowledgeRule(this, 'S3DefaultEncryptionKMS',
-      'S3 server access log delivery supports only SSE-S3 destination buckets, not SSE-KMS; the logs are encrypted at rest with SSE-S3 (AES-256).');
+      'Server access log delivery writes only to SSE-S3 buckets; the logs are encrypted with SSE-S3 (AES-256).');
     acknowledgeRule(this, 'S3BucketReplicationEnabled',
-      'Access logs are an audit trail written by S3 itself; cross-Region replication is a choice for the account owner (replicationRules on a bucket they own), not one a log bucket can make alone.');
+      'Replication needs a destination bucket in another Region, which a log bucket cannot create.');
   }
 
   /**

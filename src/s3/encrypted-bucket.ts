@@ -143,11 +143,11 @@ export class EncryptedBucket extends s3.Bucket {
 
     if (choice.algorithm === 'aws:kms:dsse') {
       acknowledgeRule(this, 'S3DefaultEncryptionKMS',
-        'The bucket uses DSSE-KMS (aws:kms:dsse): two layers of encryption, both with keys in AWS KMS, which exceeds SSE-KMS; the rule recognizes only the aws:kms algorithm value.');
+        'DSSE-KMS: two layers of encryption with AWS KMS keys, beyond SSE-KMS; the rule knows only aws:kms.');
     }
     if (!props.replicationRules?.length) {
       acknowledgeRule(this, 'S3BucketReplicationEnabled',
-        'Cross-Region replication needs a destination bucket in another Region that a lone bucket cannot create; durability within the Region comes from S3 and versioning, and replicationRules can be added when a destination exists.');
+        'Replication needs a destination bucket in another Region; set replicationRules once one exists.');
     }
   }
 
