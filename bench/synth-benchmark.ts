@@ -1,11 +1,13 @@
 /**
  * Synth benchmark: N EncryptedBucket + KmsKeyWithRotation pairs against the same N written with plain
  * aws-cdk-lib L2s and the same policies, in one process, runs alternating. Run it with `npx projen bench`
- * (`-- --reps 7 --sizes 50,200` to change the defaults).
+ * (`npx projen bench -- --reps 21 --sizes 50,200` to change the defaults).
  *
- * Printed per N: median synth time of each side and their ratio, milliseconds per pair (linear growth
- * keeps it flat as N grows), template bytes of each side and their ratio, and the Lambda functions per
- * stack on each side (custom-resource handlers; they must not grow with N).
+ * Printed per N: median synth time of each side; the synth-time ratio, as the median (and quartiles) of
+ * the ratios of runs paired in time; milliseconds per pair (linear growth keeps it flat as N grows);
+ * template bytes of each side and their ratio; and the Lambda functions per stack on each side
+ * (custom-resource handlers; they must not grow with N). Both sides must synthesize the same resources,
+ * type for type, or the benchmark stops.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -27,6 +29,8 @@ interface Run {
   readonly millis: number;
   readonly templateBytes: number;
   readonly lambdasPerStack: number[];
+  /** Resources of each type, over all stacks. */
+  readonly resourceTypes: Record<string, number>;
 }
 
 /** The library: one line per encrypted bucket (the bucket creates its rotating key). */
@@ -48,7 +52,8 @@ function plainStack(stack: Stack, pairs: number): void {
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  denyUploads(logs, { Null: { 's3:x-amz-server-side-encryption': 'false' }, StringNotEquals: { 's3:x-amz-server-side-encryption': 'AES256' } });
+  denyUploads(logs, 'DenyUploadsStatingOtherEncryption', { Null: { [SSE]: 'false' }, StringNotEquals: { [SSE]: 'AES256' } });
+  denyUploads(logs, 'DenySseCUploads', { Null: { [SSE_C]: 'false' } });
   for (let i = 0; i < pairs; i++) {
     const key = new kms.Key(stack, `Data${i}Key`, {
       description: `Encrypts the objects of the S3 bucket ${stack.node.path}/Data${i}`,
@@ -71,27 +76,26 @@ function plainStack(stack: Stack, pairs: number): void {
       serverAccessLogsBucket: logs,
       targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
     });
-    denyUploads(bucket, { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } });
-    denyUploads(bucket, {
-      Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
-      StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [key.keyArn, key.keyId] },
-    });
+    denyUploads(bucket, 'DenyUploadsNotStatingBucketEncryption', { StringNotEquals: { [SSE]: 'aws:kms' } });
+    denyUploads(bucket, 'DenyUploadsNamingOtherKmsKey', { Null: { [SSE_KMS_KEY]: 'false' }, StringNotEquals: { [SSE_KMS_KEY]: [key.keyArn, key.keyId] } });
+    denyUploads(bucket, 'DenySseCUploads', { Null: { [SSE_C]: 'false' } });
   }
 }
 
-/** A Deny of s3:PutObject under the given conditions, plus the SSE-C deny the first time for a bucket. */
-function denyUploads(bucket: s3.Bucket, conditions: Record<string, unknown>): void {
-  const deny = (c: Record<string, unknown>) => bucket.addToResourcePolicy(new iam.PolicyStatement({
+const SSE = 's3:x-amz-server-side-encryption';
+const SSE_KMS_KEY = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+const SSE_C = 's3:x-amz-server-side-encryption-customer-algorithm';
+
+/** A Deny of s3:PutObject to anyone under the given conditions. */
+function denyUploads(bucket: s3.Bucket, sid: string, conditions: Record<string, unknown>): void {
+  bucket.addToResourcePolicy(new iam.PolicyStatement({
+    sid,
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
     actions: ['s3:PutObject'],
     resources: [bucket.arnForObjects('*')],
-    conditions: c,
+    conditions,
   }));
-  if (!bucket.policy) {
-    deny({ Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } });
-  }
-  deny(conditions);
 }
 
 function synthesize(side: Side, pairs: number): Run {
@@ -108,25 +112,45 @@ function synthesize(side: Side, pairs: number): Run {
     app.synth();
     const millis = Number(process.hrtime.bigint() - start) / 1e6;
     const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
+    const resources = templates.map((f) => Object.values(JSON.parse(readFileSync(f, 'utf8')).Resources as Record<string, { Type: string }>));
+    const resourceTypes: Record<string, number> = {};
+    for (const resource of resources.flat()) {
+      resourceTypes[resource.Type] = (resourceTypes[resource.Type] ?? 0) + 1;
+    }
     return {
       millis,
       templateBytes: templates.reduce((sum, f) => sum + statSync(f).size, 0),
-      lambdasPerStack: templates.map((f) => Object.values(JSON.parse(readFileSync(f, 'utf8')).Resources as Record<string, { Type: string }>)
-        .filter((r) => r.Type === 'AWS::Lambda::Function').length),
+      lambdasPerStack: resources.map((stack) => stack.filter((r) => r.Type === 'AWS::Lambda::Function').length),
+      resourceTypes,
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-function median(values: number[]): number {
+/** The q-quantile of the values (linear interpolation between the closest ranks). */
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const rank = (sorted.length - 1) * q;
+  const low = Math.floor(rank);
+  return sorted[low] + (sorted[Math.ceil(rank)] - sorted[low]) * (rank - low);
+}
+
+function median(values: number[]): number {
+  return quantile(values, 0.5);
+}
+
+function assertSameResources(n: number, lib: Run, plain: Run): void {
+  const a = JSON.stringify(Object.entries(lib.resourceTypes).sort());
+  const b = JSON.stringify(Object.entries(plain.resourceTypes).sort());
+  if (a !== b) {
+    throw new Error(`N = ${n}: the two sides synthesize different resources: cdk-kmi ${a}, aws-cdk-lib ${b}`);
+  }
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { reps: { type: 'string', default: '5' }, sizes: { type: 'string', default: '50,200,400' } } });
+  // `npx projen bench -- --reps 7` passes the `--` on.
+  const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { reps: { type: 'string', default: '15' }, sizes: { type: 'string', default: '50,200,400' } } });
   const reps = Number(values.reps);
   const sizes = values.sizes!.split(',').map(Number);
   console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; `
@@ -144,17 +168,22 @@ function main(): void {
         runs[side].push(synthesize(side, n));
       }
     }
+    assertSameResources(n, runs['cdk-kmi'][0], runs['aws-cdk-lib'][0]);
     const lib = median(runs['cdk-kmi'].map((x) => x.millis));
     const plain = median(runs['aws-cdk-lib'].map((x) => x.millis));
+    // Each run of one side is paired with the run of the other side next to it in time, so that a slow
+    // spell of the machine slows both.
+    const ratios = runs['cdk-kmi'].map((x, r) => x.millis / runs['aws-cdk-lib'][r].millis);
     const libBytes = runs['cdk-kmi'][0].templateBytes;
     const plainBytes = runs['aws-cdk-lib'][0].templateBytes;
     const lambdas = (side: Side) => Math.max(...runs[side][0].lambdasPerStack);
     rows.push([
-      String(n), lib.toFixed(0), plain.toFixed(0), (lib / plain).toFixed(3), (lib / n).toFixed(2), (plain / n).toFixed(2),
+      String(n), lib.toFixed(0), plain.toFixed(0), median(ratios).toFixed(3),
+      `${quantile(ratios, 0.25).toFixed(3)}–${quantile(ratios, 0.75).toFixed(3)}`, (lib / n).toFixed(2), (plain / n).toFixed(2),
       String(libBytes), String(plainBytes), (libBytes / plainBytes).toFixed(3), String(lambdas('cdk-kmi')), String(lambdas('aws-cdk-lib')),
     ]);
   }
-  const header = ['N', 'cdk-kmi ms', 'aws-cdk-lib ms', 'synth ratio', 'cdk-kmi ms/pair', 'aws-cdk-lib ms/pair',
+  const header = ['N', 'cdk-kmi ms (median)', 'aws-cdk-lib ms (median)', 'synth ratio (median of pairs)', 'synth ratio quartiles', 'cdk-kmi ms/pair', 'aws-cdk-lib ms/pair',
     'cdk-kmi bytes', 'aws-cdk-lib bytes', 'bytes ratio', 'cdk-kmi Lambdas/stack', 'aws-cdk-lib Lambdas/stack'];
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
