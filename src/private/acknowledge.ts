@@ -10,7 +10,6 @@ const SHARED_RULE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
  * further rule ids given (such as an AwsSolutions rule).
  */
 export function acknowledgeRule(scope: IConstruct, rule: string, reason: string, ...otherIds: string[]): void {
-  for (const id of [...SHARED_RULE_PACKS.map((pack) => `${pack}-${rule}`), ...otherIds]) {
-    Validations.of(scope).acknowledge({ id, reason });
-  }
+  const ids = [...SHARED_RULE_PACKS.map((pack) => `${pack}-${rule}`), ...otherIds];
+  Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
 }
