@@ -150,7 +150,7 @@ function assertSameResources(n: number, lib: Run, plain: Run): void {
 
 function main(): void {
   // `npx projen bench -- --reps 7` passes the `--` on.
-  const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { reps: { type: 'string', default: '15' }, sizes: { type: 'string', default: '50,200,400' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { reps: { type: 'string', default: '21' }, sizes: { type: 'string', default: '50,200,400' } } });
   const reps = Number(values.reps);
   const sizes = values.sizes!.split(',').map(Number);
   console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; `
