@@ -4,7 +4,7 @@
  * (`npx projen bench -- --reps 21 --sizes 50,200` to change the defaults).
  *
  * Printed per N: median synth time of each side; the synth-time ratio, as the median (and quartiles) of
- * the ratios of runs paired in time; milliseconds per pair (linear growth keeps it flat as N grows);
+ * the ratios of runs paired in time; milliseconds per pair (with linear growth it does not grow with N);
  * template bytes of each side and their ratio; and the Lambda functions per stack on each side
  * (custom-resource handlers; they must not grow with N). Both sides must synthesize the same resources,
  * type for type, or the benchmark stops.
