@@ -28,6 +28,25 @@ __export(ebs_encryption_by_default_lambda_exports, {
 module.exports = __toCommonJS(ebs_encryption_by_default_lambda_exports);
 var import_client_ec2 = require("@aws-sdk/client-ec2");
 var import_client_kms = require("@aws-sdk/client-kms");
+
+// src/private/handler-errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send) {
+  try {
+    return await send();
+  } catch (error) {
+    throw deniedError(permission, error) ?? error;
+  }
+}
+
+// src/ebs/ebs-encryption-by-default.lambda.ts
 var ID_PREFIX = "ebs-encryption-by-default";
 function physicalId(previous) {
   return `${ID_PREFIX}|${previous.enabled ? "enabled" : "disabled"}|${previous.kmsKeyId}`;
@@ -87,18 +106,6 @@ async function restore(ec2, previous) {
   }
   if (!previous.enabled) {
     await call("ec2:DisableEbsEncryptionByDefault", () => ec2.send(new import_client_ec2.DisableEbsEncryptionByDefaultCommand({})));
-  }
-}
-var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"];
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    const name = error.name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the custom resource's role, or a key policy, SCP or permissions boundary, does not allow it. ${error.message}`);
-    }
-    throw error;
   }
 }
 // Annotate the CommonJS export names for ESM import in node:

@@ -31,20 +31,27 @@ var import_client_ssm2 = require("@aws-sdk/client-ssm");
 var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_ec2 = require("@aws-sdk/client-ec2");
 var import_client_ssm = require("@aws-sdk/client-ssm");
-function defaultClients() {
-  return { cloudHsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}), ssm: new import_client_ssm.SSMClient({}), ec2: new import_client_ec2.EC2Client({}) };
+
+// src/private/handler-errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
 }
-var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"];
 async function call(permission, send) {
   try {
     return await send();
   } catch (error) {
-    const name = error.name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the custom resource's role, or an SCP or permissions boundary, does not allow it. ${error.message}`);
-    }
-    throw error;
+    throw deniedError(permission, error) ?? error;
   }
+}
+
+// src/cloudhsm/cluster-activation-calls.ts
+function defaultClients() {
+  return { cloudHsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}), ssm: new import_client_ssm.SSMClient({}), ec2: new import_client_ec2.EC2Client({}) };
 }
 
 // src/cloudhsm/cluster-activation-steps.ts

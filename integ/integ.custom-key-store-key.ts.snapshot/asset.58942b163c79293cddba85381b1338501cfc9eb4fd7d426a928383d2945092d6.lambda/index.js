@@ -38,21 +38,26 @@ var TAG_STACK_ID = "cdk-kmi:stack-id";
 var TAG_LOGICAL_ID = "cdk-kmi:logical-id";
 var TAG_CREATE_REQUEST = "cdk-kmi:create-request";
 
-// src/cloudhsm/custom-key-store-key-calls.ts
-var MAX_GENERATIONS = 1e3;
-var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"];
+// src/private/handler-errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
 async function call(permission, send) {
   try {
     return await send();
   } catch (error) {
-    const name = error.name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the handler's role, the key policy, an SCP or a permissions boundary does not allow it. ${error.message}`);
-    }
-    throw error;
+    throw deniedError(permission, error) ?? error;
   }
 }
+
+// src/cloudhsm/custom-key-store-key-calls.ts
+var MAX_GENERATIONS = 1e3;
+var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function errorName(error) {
   return error?.name ?? "";
 }

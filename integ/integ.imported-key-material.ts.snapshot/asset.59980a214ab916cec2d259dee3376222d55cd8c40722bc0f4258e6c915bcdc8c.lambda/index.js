@@ -55,6 +55,16 @@ function wrapKeyMaterial(material, publicKeyDer) {
   return (0, import_node_crypto.publicEncrypt)({ key: publicKey, padding: import_node_crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, material);
 }
 
+// src/private/handler-errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+
 // src/kms/imported-key-material.lambda.ts
 var DAY_MS = 24 * 60 * 60 * 1e3;
 async function onEvent(event, clients = defaultClients(), now = /* @__PURE__ */ new Date()) {
@@ -208,16 +218,12 @@ function importError(error, props, importType) {
   }
   return void 0;
 }
-var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"];
 async function call(permission, send, explain) {
   try {
     return await send();
   } catch (error) {
     const e = error;
-    if (AUTHORIZATION_ERRORS.includes(e.name)) {
-      throw new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
-    }
-    throw explain?.(e) ?? e;
+    throw deniedError(permission, e) ?? explain?.(e) ?? e;
   }
 }
 // Annotate the CommonJS export names for ESM import in node:

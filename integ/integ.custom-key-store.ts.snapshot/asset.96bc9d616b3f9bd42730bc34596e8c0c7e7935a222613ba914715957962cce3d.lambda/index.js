@@ -19596,9 +19596,45 @@ __export(cloudhsm_cluster_lambda_exports, {
 });
 module.exports = __toCommonJS(cloudhsm_cluster_lambda_exports);
 
-// src/cloudhsm/handler/cluster-api.ts
+// src/cloudhsm/handler/clients.ts
+var import_client_acm_pca = require("@aws-sdk/client-acm-pca");
 var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_kms = require("@aws-sdk/client-kms");
+var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
+var import_client_ssm = require("@aws-sdk/client-ssm");
+function defaultClients() {
+  return {
+    cloudhsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}),
+    kms: new import_client_kms.KMSClient({}),
+    secrets: new import_client_secrets_manager.SecretsManagerClient({}),
+    ssm: new import_client_ssm.SSMClient({}),
+    pca: new import_client_acm_pca.ACMPCAClient({}),
+    now: () => /* @__PURE__ */ new Date()
+  };
+}
+
+// src/cloudhsm/handler/cluster-api.ts
+var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
+var import_client_kms2 = require("@aws-sdk/client-kms");
+
+// src/private/handler-errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send) {
+  try {
+    return await send();
+  } catch (error) {
+    throw deniedError(permission, error) ?? error;
+  }
+}
+
+// src/cloudhsm/handler/cluster-api.ts
 var HSMS_RESOURCE_TYPE = "Custom::KmiCloudHsmHsms";
 var INITIALIZATION_RESOURCE_TYPE = "Custom::KmiCloudHsmInitialization";
 var WAIT_LIMIT_MS = 55 * 60 * 1e3;
@@ -19612,7 +19648,7 @@ function clusterIdOf(value) {
   return id;
 }
 async function describeCluster(cloudhsm, clusterId) {
-  const described = await call("cloudhsm:DescribeClusters", () => cloudhsm.send(new import_client_cloudhsm_v2.DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } })));
+  const described = await call("cloudhsm:DescribeClusters", () => cloudhsm.send(new import_client_cloudhsm_v22.DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } })));
   return (described.Clusters ?? []).find((c) => c.ClusterId === clusterId);
 }
 async function requireCluster(cloudhsm, clusterId) {
@@ -19635,7 +19671,7 @@ function describeStates(cluster) {
 }
 async function deleteHsm(cloudhsm, clusterId, hsmId) {
   try {
-    await call("cloudhsm:DeleteHsm", () => cloudhsm.send(new import_client_cloudhsm_v2.DeleteHsmCommand({ ClusterId: clusterId, HsmId: hsmId })));
+    await call("cloudhsm:DeleteHsm", () => cloudhsm.send(new import_client_cloudhsm_v22.DeleteHsmCommand({ ClusterId: clusterId, HsmId: hsmId })));
   } catch (error) {
     if (error.name !== "CloudHsmResourceNotFoundException") {
       throw error;
@@ -19646,7 +19682,7 @@ async function customKeyStoresUsing(kms, clusterId) {
   const ids = [];
   let marker;
   do {
-    const page = await call("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms.DescribeCustomKeyStoresCommand({ Marker: marker })));
+    const page = await call("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms2.DescribeCustomKeyStoresCommand({ Marker: marker })));
     for (const store of page.CustomKeyStores ?? []) {
       if (store.CloudHsmClusterId === clusterId && store.CustomKeyStoreId) {
         ids.push(store.CustomKeyStoreId);
@@ -19664,35 +19700,6 @@ async function refuseWhileKeyStoresUse(kms, clusterId) {
 }
 function deadlineFrom(nowMs) {
   return String(nowMs + WAIT_LIMIT_MS);
-}
-var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "CloudHsmAccessDeniedException", "UnauthorizedOperation"];
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    const name = error.name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the custom resource's role, or a key policy, SCP or permissions boundary, does not allow it. ${error.message}`);
-    }
-    throw error;
-  }
-}
-
-// src/cloudhsm/handler/clients.ts
-var import_client_acm_pca = require("@aws-sdk/client-acm-pca");
-var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
-var import_client_kms2 = require("@aws-sdk/client-kms");
-var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
-var import_client_ssm = require("@aws-sdk/client-ssm");
-function defaultClients() {
-  return {
-    cloudhsm: new import_client_cloudhsm_v22.CloudHSMV2Client({}),
-    kms: new import_client_kms2.KMSClient({}),
-    secrets: new import_client_secrets_manager.SecretsManagerClient({}),
-    ssm: new import_client_ssm.SSMClient({}),
-    pca: new import_client_acm_pca.ACMPCAClient({}),
-    now: () => /* @__PURE__ */ new Date()
-  };
 }
 
 // src/cloudhsm/handler/hsms.ts
@@ -19826,7 +19833,8 @@ async function createTrustAnchor(spec) {
     keys,
     extensions: [
       new x509.BasicConstraintsExtension(true, void 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      // Distinct flag bits: their sum is the set of both.
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign + x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)
     ]
   });
@@ -19904,8 +19912,7 @@ function hasExtensions(pem) {
 }
 function serialNumber() {
   const bytes = (0, import_node_crypto.randomBytes)(16);
-  bytes[0] &= 127;
-  bytes[0] |= 1;
+  bytes[0] = bytes[0] % 127 + 1;
   return bytes.toString("hex");
 }
 

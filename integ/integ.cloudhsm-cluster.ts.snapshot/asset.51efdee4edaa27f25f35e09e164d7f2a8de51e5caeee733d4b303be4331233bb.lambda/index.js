@@ -32,23 +32,30 @@ var import_client_ssm2 = require("@aws-sdk/client-ssm");
 var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_ec2 = require("@aws-sdk/client-ec2");
 var import_client_ssm = require("@aws-sdk/client-ssm");
+
+// src/private/handler-errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send) {
+  try {
+    return await send();
+  } catch (error) {
+    throw deniedError(permission, error) ?? error;
+  }
+}
+
+// src/cloudhsm/cluster-activation-calls.ts
 function defaultClients() {
   return { cloudHsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}), ssm: new import_client_ssm.SSMClient({}), ec2: new import_client_ec2.EC2Client({}) };
 }
 function physicalId(clusterId) {
   return `cloudhsm-activation:${clusterId}`;
-}
-var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"];
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    const name = error.name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the custom resource's role, or an SCP or permissions boundary, does not allow it. ${error.message}`);
-    }
-    throw error;
-  }
 }
 
 // src/cloudhsm/cluster-activation.lambda.ts
@@ -75,12 +82,12 @@ async function onEvent(event, clients = defaultClients(), waiting = DEFAULT_WAIT
   if (addresses.length === 0) {
     throw new Error(`CloudHSM cluster ${props.ClusterId} has no ACTIVE HSM with an IP address: activation needs at least one. Wait for its HSMs to become ACTIVE, then deploy again.`);
   }
-  const running = await startClient(clients, props.InstanceId);
-  if (!running) {
+  const refused = await startClient(clients, props.InstanceId);
+  if (refused) {
     if (state === "ACTIVE") {
       return { PhysicalResourceId: id, Data: { ClusterId: props.ClusterId } };
     }
-    throw new Error(`The activation client ${props.InstanceId} is terminated and CloudHSM cluster ${props.ClusterId} is ${state}: nothing can run the activation. Activate the cluster by hand (the commands are those of ClusterActivation.manual()), or have CloudFormation replace the client instance, then deploy again.`);
+    throw new Error(`The activation client ${props.InstanceId} cannot be started (${refused}) and CloudHSM cluster ${props.ClusterId} is ${state}: nothing can run the activation. Activate the cluster by hand (the commands are those of ClusterActivation.manual()), or have CloudFormation replace the client instance, then deploy again.`);
   }
   const commandId = await sendCommand(clients, props, state, addresses, event.RequestId, waiting);
   return { PhysicalResourceId: id, Data: { CommandId: commandId, ClusterId: props.ClusterId } };
@@ -99,11 +106,11 @@ async function describeCluster(clients, clusterId) {
 async function startClient(clients, instanceId) {
   try {
     await call("ec2:StartInstances", () => clients.ec2.send(new import_client_ec22.StartInstancesCommand({ InstanceIds: [instanceId] })));
-    return true;
+    return void 0;
   } catch (error) {
     const name = error.name;
     if (name === "IncorrectInstanceState" || name === "InvalidInstanceID.NotFound") {
-      return false;
+      return `${name}: ${error.message}`;
     }
     throw error;
   }

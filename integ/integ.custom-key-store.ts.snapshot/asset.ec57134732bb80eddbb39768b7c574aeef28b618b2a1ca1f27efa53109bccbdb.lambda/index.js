@@ -19596,9 +19596,46 @@ __export(cloudhsm_cluster_is_complete_lambda_exports, {
 });
 module.exports = __toCommonJS(cloudhsm_cluster_is_complete_lambda_exports);
 
-// src/cloudhsm/handler/cluster-api.ts
+// src/cloudhsm/handler/clients.ts
+var import_client_acm_pca = require("@aws-sdk/client-acm-pca");
 var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_kms = require("@aws-sdk/client-kms");
+var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
+var import_client_ssm = require("@aws-sdk/client-ssm");
+function defaultClients() {
+  return {
+    cloudhsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}),
+    kms: new import_client_kms.KMSClient({}),
+    secrets: new import_client_secrets_manager.SecretsManagerClient({}),
+    ssm: new import_client_ssm.SSMClient({}),
+    pca: new import_client_acm_pca.ACMPCAClient({}),
+    now: () => /* @__PURE__ */ new Date()
+  };
+}
+var NOT_YET = { IsComplete: false };
+
+// src/cloudhsm/handler/cluster-api.ts
+var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
+var import_client_kms2 = require("@aws-sdk/client-kms");
+
+// src/private/handler-errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send) {
+  try {
+    return await send();
+  } catch (error) {
+    throw deniedError(permission, error) ?? error;
+  }
+}
+
+// src/cloudhsm/handler/cluster-api.ts
 var HSMS_RESOURCE_TYPE = "Custom::KmiCloudHsmHsms";
 var INITIALIZATION_RESOURCE_TYPE = "Custom::KmiCloudHsmInitialization";
 var WAIT_LIMIT_MS = 55 * 60 * 1e3;
@@ -19613,7 +19650,7 @@ function clusterIdOf(value) {
   return id;
 }
 async function describeCluster(cloudhsm, clusterId) {
-  const described = await call("cloudhsm:DescribeClusters", () => cloudhsm.send(new import_client_cloudhsm_v2.DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } })));
+  const described = await call("cloudhsm:DescribeClusters", () => cloudhsm.send(new import_client_cloudhsm_v22.DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } })));
   return (described.Clusters ?? []).find((c) => c.ClusterId === clusterId);
 }
 async function requireCluster(cloudhsm, clusterId) {
@@ -19640,36 +19677,6 @@ function describeStates(cluster) {
 function pastDeadline(deadline, nowMs) {
   return deadline !== void 0 && Number(deadline) > 0 && nowMs > Number(deadline);
 }
-var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "CloudHsmAccessDeniedException", "UnauthorizedOperation"];
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    const name = error.name;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw new Error(`${permission} was denied (${name}): the custom resource's role, or a key policy, SCP or permissions boundary, does not allow it. ${error.message}`);
-    }
-    throw error;
-  }
-}
-
-// src/cloudhsm/handler/clients.ts
-var import_client_acm_pca = require("@aws-sdk/client-acm-pca");
-var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
-var import_client_kms2 = require("@aws-sdk/client-kms");
-var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
-var import_client_ssm = require("@aws-sdk/client-ssm");
-function defaultClients() {
-  return {
-    cloudhsm: new import_client_cloudhsm_v22.CloudHSMV2Client({}),
-    kms: new import_client_kms2.KMSClient({}),
-    secrets: new import_client_secrets_manager.SecretsManagerClient({}),
-    ssm: new import_client_ssm.SSMClient({}),
-    pca: new import_client_acm_pca.ACMPCAClient({}),
-    now: () => /* @__PURE__ */ new Date()
-  };
-}
-var NOT_YET = { IsComplete: false };
 
 // src/cloudhsm/handler/hsms.ts
 var import_client_cloudhsm_v23 = require("@aws-sdk/client-cloudhsm-v2");
@@ -19854,8 +19861,7 @@ function pemBody(pem) {
 }
 function serialNumber() {
   const bytes = (0, import_node_crypto.randomBytes)(16);
-  bytes[0] &= 127;
-  bytes[0] |= 1;
+  bytes[0] = bytes[0] % 127 + 1;
   return bytes.toString("hex");
 }
 
@@ -19945,7 +19951,7 @@ function attributes(props, cluster, extra) {
 async function trustAnchorOf(clients, props) {
   switch (props.TrustAnchor) {
     case "SELF_MANAGED":
-      return (await storedAuthority(clients, props.CaSecretArn)).certificatePem;
+      return normalizePem((await storedAuthority(clients, props.CaSecretArn)).certificatePem);
     case "PRIVATE_CA":
       return privateCaCertificate(clients, props.CertificateAuthorityArn, clients.now());
     default:

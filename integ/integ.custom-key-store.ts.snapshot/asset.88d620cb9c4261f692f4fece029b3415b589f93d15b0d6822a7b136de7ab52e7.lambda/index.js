@@ -28,7 +28,7 @@ var import_client_kms2 = require("@aws-sdk/client-kms");
 
 // src/cloudhsm/custom-key-store-connection-errors.ts
 var KMSUSER_ERROR_CODES = ["INVALID_CREDENTIALS", "USER_LOCKED_OUT", "USER_LOGGED_IN", "USER_NOT_FOUND"];
-var SET_KMSUSER_PASSWORD = "set a new kmsuser password in the cluster (CloudHSM CLI, logged in as an admin: `user change-password --username kmsuser --role crypto-user`) and store it in the kmsUserPassword secret";
+var SET_KMSUSER_PASSWORD = "Set a new kmsuser password in the cluster (CloudHSM CLI, logged in as an admin: `user change-password --username kmsuser --role crypto-user`) and store it in the kmsUserPassword secret";
 var CLOUDHSM = {
   INTERNAL_ERROR: {
     meaning: "KMS could not complete the connection because of an internal error.",
@@ -119,6 +119,18 @@ var XKS = {
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 var import_client_ssm = require("@aws-sdk/client-ssm");
+
+// src/private/handler-errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+
+// src/cloudhsm/custom-key-store-handler.ts
 var SDK_CLIENT_CONFIG = { maxAttempts: 8 };
 function defaultClients() {
   return {
@@ -136,7 +148,6 @@ var POLL_INTERVAL_MS = 5e3;
 function log(message, fields = {}) {
   console.log(JSON.stringify({ message, ...fields }));
 }
-var AUTHORIZATION_ERRORS = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"];
 var ERROR_HINTS = {
   CloudHsmClusterInUseException: "The cluster already serves another custom key store, or shares backup history with a cluster that does; a cluster serves one store.",
   CloudHsmClusterInvalidConfigurationException: "Creating a store, or moving it to another cluster, needs at least two active HSMs in different Availability Zones, private subnets in at least two Availability Zones, and the cluster security group rules (TCP 2223-2225 to itself) unchanged; connecting needs one active HSM.",
@@ -164,8 +175,9 @@ async function call(permission, send) {
   } catch (error) {
     const name = error.name;
     const message = error.message;
-    if (AUTHORIZATION_ERRORS.includes(name)) {
-      throw named(name, `${permission} was denied (${name}): the custom resource's role, or a key policy, SCP or permissions boundary, does not allow it. ${message}`);
+    const denied = deniedError(permission, error);
+    if (denied) {
+      throw named(name, denied.message);
     }
     const hint = ERROR_HINTS[name];
     if (hint) {
