@@ -11,6 +11,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import * as x509 from '@peculiar/x509';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { defaultClients } from '../../src/cloudhsm/handler/clients';
 import type { Clients, IsCompleteEvent, OnEventResult } from '../../src/cloudhsm/handler/clients';
 
 export const CLUSTER_ID = 'cluster-abcdefghijk';
@@ -27,14 +28,7 @@ export const pca = mockClient(ACMPCAClient);
 
 /** The clients the handlers get, with a clock that tests move. */
 export function clientsAt(now: Date = NOW): Clients {
-  return {
-    cloudhsm: new CloudHSMV2Client({}),
-    kms: new KMSClient({}),
-    secrets: new SecretsManagerClient({}),
-    ssm: new SSMClient({}),
-    pca: new ACMPCAClient({}),
-    now: () => now,
-  };
+  return { ...defaultClients(), now: () => now };
 }
 
 /** A cluster as DescribeClusters would return it; `undefined` once it is gone. */
