@@ -66,7 +66,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestVersion: '^29',
   },
   gitignore: ['/demo/cdk.out', '/test-reports', '/integ/cdk-integ.out.*', '/integ/**/cdk-integ.out.*', '*.tsbuildinfo', '.jsii.tabl.json'],
-  npmIgnoreOptions: { ignorePatterns: ['/demo', '/integ', '/bench', '/scripts', '/test-reports'] },
+  npmIgnoreOptions: { ignorePatterns: ['/demo', '/integ', '/bench', '/scripts', '/test-reports', '/.ci', '/rosetta', '/coverage', '*.tgz'] },
 });
 
 // Tier 5: every template the tests and the demo synthesize passes cfn-lint.
@@ -76,10 +76,17 @@ const cfnLint = project.addTask('cfn-lint', {
 });
 
 // The README's first command: synthesize the demo app and print what protects each resource.
-const demo = project.addTask('demo', {
-  description: 'Synthesize the demo app (demo/) and print the encryption posture of every resource',
+// `demo` bundles the handlers first (a fresh clone has no assets/, and constructs with handlers
+// synthesize them); `test` runs `demo:synth` after its own bundle step.
+const demoSynth = project.addTask('demo:synth', {
+  description: 'Synthesize the demo app with the handlers already bundled (part of `demo` and `test`)',
   exec: 'ts-node --project demo/tsconfig.json demo/main.ts',
 });
+const demo = project.addTask('demo', {
+  description: 'Bundle the handlers, synthesize the demo app (demo/) and print the encryption posture of every resource',
+});
+demo.spawn(project.tasks.tryFind('bundle')!);
+demo.spawn(demoSynth);
 
 // Synth benchmark against plain aws-cdk-lib (not part of `test`: it takes minutes; numbers in the README).
 project.addTask('bench', {
@@ -91,7 +98,9 @@ project.addTask('bench', {
 
 // Package only the JavaScript target locally and in CI; the release workflow packages each language
 // on a runner that has its toolchain.
+// The package carries the bundled handlers whatever ran before it (`compile` alone does not bundle).
 project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('bundle')!);
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // README and @example snippets must compile (jsii-rosetta, strict), against the compiled assembly.
@@ -124,7 +133,7 @@ project.addTask('integ:deploy', {
 // Templates are collected afresh on every run; handlers are bundled first (constructs synthesize their assets).
 project.testTask.prependExec('rm -rf test-reports/templates');
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
-project.testTask.spawn(demo);
+project.testTask.spawn(demoSynth);
 project.testTask.spawn(integ);
 project.testTask.spawn(cfnLint);
 project.testTask.spawn(examples);
