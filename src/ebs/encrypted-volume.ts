@@ -9,9 +9,14 @@ import { childPath, KmiValidationError } from '../private/errors';
 /**
  * Properties of an `EncryptedVolume`.
  *
- * All of `ec2.VolumeProps` apply, with these differences: `encrypted` is always true (false is
- * refused), `encryptionKey` defaults to a new `KmsKeyWithRotation` that only EC2 may use, and
- * `removalPolicy` defaults to SNAPSHOT.
+ * All of `ec2.VolumeProps` apply. Where this construct's default differs from the one
+ * `ec2.VolumeProps` documents for a prop, this one holds (jsii does not let a struct re-declare an
+ * inherited member to restate its default):
+ *
+ * - `encrypted`: always `true` (`false` is refused).
+ * - `encryptionKey`: a new `KmsKeyWithRotation` (sibling construct `<id>Key`) usable only through EC2
+ *   for resources of this account.
+ * - `removalPolicy`: `RemovalPolicy.SNAPSHOT` (the key it creates is retained with the snapshot).
  */
 export interface EncryptedVolumeProps extends ec2.VolumeProps {}
 
@@ -32,13 +37,14 @@ export interface EncryptedVolumeProps extends ec2.VolumeProps {}
  * @see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
  *
  * @example
- * declare const instance: ec2.Instance;
+ * declare const operator: iam.IRole;
+ * declare const instance: ec2.Instance; // in us-east-1a
  *
  * const volume = new EncryptedVolume(this, 'Data', {
- *   availabilityZone: instance.instanceAvailabilityZone,
+ *   availabilityZone: 'us-east-1a',
  *   size: Size.gibibytes(100),
  * });
- * volume.grantAttachVolume(instance.role, [instance]);
+ * volume.grantAttachVolume(operator, [instance]);
  */
 export class EncryptedVolume extends ec2.Volume {
   constructor(scope: Construct, id: string, props: EncryptedVolumeProps) {

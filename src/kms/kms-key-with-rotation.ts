@@ -16,11 +16,17 @@ const DEFAULT_PENDING_WINDOW_DAYS = 30;
 /**
  * Properties of a `KmsKeyWithRotation`.
  *
- * All of `kms.KeyProps` apply, with these differences: automatic rotation is always on
- * (`enableKeyRotation: false` is refused), `rotationPeriod` defaults to 365 days (90–2560),
- * `pendingWindow` defaults to 30 days (7–30), `removalPolicy` defaults to RETAIN, only symmetric
- * encryption keys are accepted (`keySpec` SYMMETRIC_DEFAULT, `keyUsage` ENCRYPT_DECRYPT), and `admins`
- * may administer the key but not use it.
+ * All of `kms.KeyProps` apply. Where this construct's default differs from the one `kms.KeyProps`
+ * documents for a prop, this one holds (the inherited docs cannot be restated per prop: jsii does not
+ * let a struct re-declare an inherited member):
+ *
+ * - `enableKeyRotation`: always `true` (`false` is refused).
+ * - `rotationPeriod`: `Duration.days(365)`; a whole number of days from 90 to 2560 (a token is
+ *   range-checked by CloudFormation at deploy time).
+ * - `pendingWindow`: `Duration.days(30)`; a whole number of days from 7 to 30.
+ * - `removalPolicy`: `RemovalPolicy.RETAIN`.
+ * - `keySpec` / `keyUsage`: only `SYMMETRIC_DEFAULT` / `ENCRYPT_DECRYPT`.
+ * - `admins`: administer the key and are denied its use (not `kms:*`).
  */
 export interface KmsKeyWithRotationProps extends kms.KeyProps {
   /**
@@ -72,18 +78,30 @@ export class KmsKeyWithRotation extends kms.Key {
 
   constructor(scope: Construct, id: string, props: KmsKeyWithRotationProps = {}) {
     validateProps(childPath(scope, id), props);
+    const rotationPeriod = props.rotationPeriod ?? Duration.days(DEFAULT_ROTATION_DAYS);
+    const pendingWindow = props.pendingWindow ?? Duration.days(DEFAULT_PENDING_WINDOW_DAYS);
     super(scope, id, {
       ...props,
       // Administrators are granted below with a narrower action list than kms.Key's.
       admins: undefined,
       enableKeyRotation: true,
-      rotationPeriod: props.rotationPeriod ?? Duration.days(DEFAULT_ROTATION_DAYS),
-      pendingWindow: props.pendingWindow ?? Duration.days(DEFAULT_PENDING_WINDOW_DAYS),
+      // kms.Key range-checks these as numbers, which a token is not: a token goes straight to the
+      // template, where CloudFormation checks its range at deploy time (RotationPeriodInDays 90–2560,
+      // PendingWindowInDays 7–30, AWS::KMS::Key resource schema).
+      rotationPeriod: rotationPeriod.isUnresolved() ? undefined : rotationPeriod,
+      pendingWindow: pendingWindow.isUnresolved() ? undefined : pendingWindow,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.rotationPeriod = props.rotationPeriod ?? Duration.days(DEFAULT_ROTATION_DAYS);
+    const cfnKey = this.node.defaultChild as kms.CfnKey;
+    if (rotationPeriod.isUnresolved()) {
+      cfnKey.rotationPeriodInDays = rotationPeriod.toDays();
+    }
+    if (pendingWindow.isUnresolved()) {
+      cfnKey.pendingWindowInDays = pendingWindow.toDays();
+    }
+    this.rotationPeriod = rotationPeriod;
     this.duties = new SeparationOfDuties(this);
-    (this.node.defaultChild as kms.CfnKey).keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
+    cfnKey.keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
 
     for (const admin of props.admins ?? []) {
       this.grantAdmin(admin);

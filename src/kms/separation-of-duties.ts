@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -37,7 +37,7 @@ export class SeparationOfDuties {
       throw new KmiValidationError({
         path: this.key.node.path,
         prop: duty.prop,
-        given: `${Construct.isConstruct(principal) ? principal.node.path : id}, which is also one of the key's ${other.prop}`,
+        given: `${describePrincipal(principal, id)}, which is also one of the key's ${other.prop}`,
         allowed: `principals that are not ${other.prop}`,
         fix: 'Separation of duties: a principal either administers the key or uses it. Give each duty its own role.',
       });
@@ -81,4 +81,17 @@ function isSpecificIdentity(key: kms.IKey, principal: iam.IPrincipal): boolean {
     const text = JSON.stringify(value);
     return !/:root\b/.test(text) && !/^"\d{12}"$/.test(text) && text !== '{"Ref":"AWS::AccountId"}' && text !== '"*"';
   });
+}
+
+/**
+ * A principal as a user reads it: a construct by its path, others by their own description
+ * (`AccountRootPrincipal()`, `ArnPrincipal(arn:…)`), and only when that holds a token, the
+ * principal JSON as it resolves.
+ */
+function describePrincipal(principal: iam.IPrincipal, resolvedJson: string): string {
+  if (Construct.isConstruct(principal)) {
+    return principal.node.path;
+  }
+  const text = principal.toString();
+  return Token.isUnresolved(text) ? resolvedJson : text;
 }

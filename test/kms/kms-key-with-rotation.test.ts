@@ -1,5 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { CfnParameter, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KmsKeyWithRotation, KmsKeyWithRotationProps } from '../../src';
@@ -41,6 +41,20 @@ describe('props', () => {
   test('rotationPeriod sets the rotation period', () => {
     keyTemplate({ rotationPeriod: Duration.days(90) }).template
       .hasResourceProperties('AWS::KMS::Key', { RotationPeriodInDays: 90 });
+  });
+  test('a token rotationPeriod and pendingWindow go to the template for CloudFormation to range-check', () => {
+    const stack = newStack();
+    const rotation = new CfnParameter(stack, 'RotationDays', { type: 'Number' });
+    const pending = new CfnParameter(stack, 'PendingDays', { type: 'Number' });
+    new KmsKeyWithRotation(stack, 'Key', {
+      rotationPeriod: Duration.days(rotation.valueAsNumber),
+      pendingWindow: Duration.days(pending.valueAsNumber),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      RotationPeriodInDays: { Ref: 'RotationDays' },
+      PendingWindowInDays: { Ref: 'PendingDays' },
+    });
   });
   test('pendingWindow sets the deletion waiting period', () => {
     keyTemplate({ pendingWindow: Duration.days(7) }).template
@@ -163,6 +177,18 @@ describe('bad input', () => {
     const role = new iam.Role(stack, 'Ops', { assumedBy: new iam.AccountRootPrincipal() });
     expect(() => new KmsKeyWithRotation(stack, 'Key', { admins: [role], users: [role] }))
       .toThrow(/TestStack\/Key: invalid users: got TestStack\/Ops, which is also one of the key's admins; allowed: principals that are not admins\. Separation of duties/);
+  });
+  test('the account root as admin and user is refused by name, not as raw CloudFormation', () => {
+    const stack = newStack();
+    const root = new iam.AccountRootPrincipal();
+    let message = '';
+    try {
+      new KmsKeyWithRotation(stack, 'Key', { admins: [root], users: [root] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/TestStack\/Key: invalid users: got AccountRootPrincipal\(\), which is also one of the key's admins/);
+    expect(message).not.toMatch(/Fn::Join|\$\{Token/);
   });
   test('granting admin to an existing user is refused', () => {
     const stack = newStack();
