@@ -21,6 +21,13 @@ const DEFAULT_HOP_LIMIT = 1;
 const S3_URI_PATTERN = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
 /** The S3 encryption modes EMR documents for per-bucket overrides. */
 const OVERRIDE_MODES = ['SSE-S3', 'SSE-KMS', 'CSE-KMS'];
+/**
+ * The S3 encryption modes EMR documents (SSE-C is not one: EMRFS cannot send customer keys).
+ * @see https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-create-security-configuration.html
+ */
+const S3_MODES = [...OVERRIDE_MODES, 'CSE-Custom'];
+/** The local disk key provider types EMR documents. */
+const LOCAL_DISK_PROVIDER_TYPES = ['AwsKms', 'Custom'];
 
 /**
  * Properties of an `EmrSecurityConfiguration`.
@@ -259,6 +266,11 @@ function validateProps(path: string, props: EmrSecurityConfigurationProps): void
       fix: 'TLS needs certificates that only you can provide: give a zip of PEM files in S3 (privateKey.pem, certificateChain.pem, optionally trustedCertificates.pem) or a custom certificate provider, or turn in-transit encryption off explicitly with EmrInTransitEncryption.disabled().',
     });
   }
+  // An object literal of the right shape type-checks in TypeScript; only the factories make documented values.
+  checkKnown(path, 's3Encryption', props.s3Encryption?.encryptionMode, S3_MODES,
+    'EmrS3Encryption.sseS3(), .sseKms(), .cseKms() or .cseCustom()');
+  checkKnown(path, 'localDiskEncryption', props.localDiskEncryption?.providerType, LOCAL_DISK_PROVIDER_TYPES,
+    'EmrLocalDiskEncryption.kms() or .custom()');
   checkArtifact(path, 'inTransitEncryption', inTransit.certificates);
   checkProvider(path, 'inTransitEncryption', inTransit.provider, 'TLSArtifactsProvider');
   checkProvider(path, 's3Encryption', props.s3Encryption?.provider, 'EncryptionMaterialsProvider');
@@ -299,6 +311,19 @@ function validateProps(path: string, props: EmrSecurityConfigurationProps): void
 }
 
 /** Refuses one provider class for both CSE-Custom and custom local disk encryption, as EMR does. */
+/** Refuses a value that none of the class's factories makes (an object literal with another mode). */
+function checkKnown(path: string, prop: string, value: string | undefined, known: string[], factories: string): void {
+  if (value !== undefined && !known.includes(value)) {
+    throw new KmiValidationError({
+      path,
+      prop,
+      given: `a value with mode '${value}'`,
+      allowed: `${known.join(', ')}, made by ${factories}`,
+      fix: 'Build the value with one of those factories; EMR documents no other mode.',
+    });
+  }
+}
+
 function checkProviderClasses(path: string, s3?: EmrS3Encryption, localDisk?: EmrLocalDiskEncryption): void {
   const className = localDisk?.provider?.className;
   if (className !== undefined && className === s3?.provider?.className) {

@@ -282,9 +282,20 @@ function validateProps(path: string, props: RedshiftEncryptedClusterProps): void
 
 /** The ids of the selected subnets, refusing public ones. */
 function selectPrivateSubnets(path: string, vpc: ec2.IVpc, selection?: ec2.SubnetSelection): string[] {
-  const chosen = selection
-    ? vpc.selectSubnets(selection)
-    : vpc.selectSubnets({ subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED });
+  const defaultSelection = { subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+  let chosen: ec2.SelectedSubnets;
+  try {
+    chosen = vpc.selectSubnets(selection ?? defaultSelection);
+  } catch (error) {
+    // aws-cdk-lib names neither the construct nor the prop (a VPC with public subnets only, say).
+    throw new KmiValidationError({
+      path,
+      prop: 'vpcSubnets',
+      given: `${selection ? 'a selection' : 'no selection (private, else isolated subnets)'} the VPC cannot satisfy: ${(error as Error).message}`,
+      allowed: 'private or isolated subnets of the VPC',
+      fix: 'A Redshift cluster never sits in a public subnet: give the VPC private or isolated subnets, or select some it has.',
+    });
+  }
   const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
   const publicChosen = chosen.subnets.filter((s) => publicIds.has(s.subnetId));
   if (publicChosen.length > 0 || chosen.subnetIds.length === 0) {

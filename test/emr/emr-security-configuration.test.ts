@@ -367,6 +367,24 @@ describe('bad input', () => {
     })).toThrow(
       `${path}: invalid localDiskEncryption: got className 'com.example.S3KeyProvider', also the class of s3Encryption CSE-Custom; allowed: a provider class other than the one of s3Encryption. EMR requires different key provider classes for local disk and S3 encryption.`);
   });
+  test('an S3 encryption object literal with a mode EMR does not document (SSE-C)', () => {
+    const sseC = { encryptionMode: 'SSE-C', usesKms: false } as EmrS3Encryption;
+    expect(build({ s3Encryption: sseC })).toThrow(
+      `${path}: invalid s3Encryption: got a value with mode 'SSE-C'; allowed: SSE-S3, SSE-KMS, CSE-KMS, CSE-Custom, made by EmrS3Encryption.sseS3(), .sseKms(), .cseKms() or .cseCustom(). Build the value with one of those factories; EMR documents no other mode.`);
+  });
+  test('an S3 encryption override object literal with SSE-C', () => {
+    const stack = newStack();
+    const sseC = { encryptionMode: 'SSE-C', usesKms: false } as EmrS3Encryption;
+    expect(() => new EmrSecurityConfiguration(stack, 'Config', {
+      inTransitEncryption: PEM,
+      s3EncryptionOverrides: [{ bucket: s3.Bucket.fromBucketName(stack, 'B', 'b-data'), encryption: sseC }],
+    })).toThrow(`${path}: invalid s3EncryptionOverrides[0].encryption: got SSE-C; allowed: SSE-S3, SSE-KMS, CSE-KMS.`);
+  });
+  test('a local disk encryption object literal with an unknown provider type', () => {
+    const literal = { providerType: 'Tpm', encryptEbs: false, usesKms: false } as unknown as EmrLocalDiskEncryption;
+    expect(build({ localDiskEncryption: literal })).toThrow(
+      `${path}: invalid localDiskEncryption: got a value with mode 'Tpm'; allowed: AwsKms, Custom, made by EmrLocalDiskEncryption.kms() or .custom().`);
+  });
   test('a CSE-Custom override', () => {
     const stack = newStack();
     expect(() => new EmrSecurityConfiguration(stack, 'Config', {

@@ -186,6 +186,12 @@ describe('bad input', () => {
   test.each([0, 1.5, 129])('numberOfNodes %s is refused', (numberOfNodes) => {
     expect(build({ numberOfNodes })).toThrow(`TestStack/Warehouse: invalid numberOfNodes: got ${numberOfNodes}; allowed: a whole number from 1 to 128.`);
   });
+  test('a VPC with public subnets only is refused with the construct path and the prop', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'PublicOnly', { subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+    expect(() => new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc })).toThrow(
+      /^TestStack\/Warehouse: invalid vpcSubnets: got no selection \(private, else isolated subnets\) the VPC cannot satisfy: .*There are no 'Isolated' subnet groups in this VPC.*; allowed: private or isolated subnets of the VPC\. A Redshift cluster never sits in a public subnet/s);
+  });
   test('public subnets are refused', () => {
     expect(build({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow('TestStack/Warehouse: invalid vpcSubnets: got 2 public subnet(s); allowed: private or isolated subnets of the VPC. A Redshift cluster never sits in a public subnet.');
   });
