@@ -61,6 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
+      // Both cores: the other tiers run beside jest (scripts/test.sh) and take their share.
+      maxWorkers: 2,
     },
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestVersion: '^29',
@@ -70,7 +72,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // Tier 5: every template the tests and the demo synthesize passes cfn-lint.
-const cfnLint = project.addTask('cfn-lint', {
+project.addTask('cfn-lint', {
   description: 'Lint every template the tests and the demo synthesized (test-reports/templates, demo/cdk.out)',
   exec: 'bash scripts/cfn-lint.sh',
 });
@@ -80,6 +82,7 @@ const cfnLint = project.addTask('cfn-lint', {
 // synthesize them); `test` runs `demo:synth` after its own bundle step.
 const demoSynth = project.addTask('demo:synth', {
   description: 'Synthesize the demo app with the handlers already bundled (part of `demo` and `test`)',
+  env: { TS_NODE_TRANSPILE_ONLY: 'true' },
   exec: 'ts-node --project demo/tsconfig.json demo/main.ts',
 });
 const demo = project.addTask('demo', {
@@ -113,7 +116,8 @@ examples.exec('jsii-rosetta extract --strict');
 // Tier 6: integration tests in integ/. Snapshots are committed; `integ` verifies them without
 // credentials, `integ:deploy` deploys each test, runs its assertions and destroys it (AWS credentials).
 const integRunner = 'integ-runner --directory integ --language typescript --parallel-regions us-east-1';
-const integEnv = { TS_NODE_PROJECT: 'integ/tsconfig.json' };
+// Transpile only: `typecheck` type-checks integ/ once, instead of ts-node once per test.
+const integEnv = { TS_NODE_PROJECT: 'integ/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' };
 const integ = project.addTask('integ', {
   description: 'Verify the committed integration test snapshots (no deployment)',
   env: integEnv,
@@ -130,12 +134,35 @@ project.addTask('integ:deploy', {
   exec: `${integRunner} --update-on-failed --force`,
 });
 
-// Templates are collected afresh on every run; handlers are bundled first (constructs synthesize their assets).
-project.testTask.prependExec('rm -rf test-reports/templates');
-project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
-project.testTask.spawn(demoSynth);
-project.testTask.spawn(integ);
-project.testTask.spawn(cfnLint);
-project.testTask.spawn(examples);
+// Type check of what ts-node and jest only transpile: integration tests, demo and benchmark.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check integ/, demo/ and bench/ (ts-node runs them transpile-only)',
+  exec: 'tsc -p tsconfig.typecheck.json',
+});
+
+// Packaging tier: the packed tarball installed into a fresh app synthesizes every construct.
+const packageCheck = project.addTask('test:package', {
+  description: 'Pack the compiled library, install it into a fresh app outside the repository and synthesize every construct',
+  exec: 'bash scripts/package-check.sh',
+});
+
+// The tiers that run beside jest (scripts/test.sh): one core each for jest and for these.
+const staticTiers = project.addTask('test:static', {
+  description: 'The tiers beside jest: eslint, type check, demo, integration snapshots, examples, package, cfn-lint of demo and integ templates',
+});
+staticTiers.spawn(project.tasks.tryFind('eslint')!);
+staticTiers.spawn(typecheck);
+staticTiers.spawn(demoSynth);
+staticTiers.spawn(integ);
+staticTiers.spawn(examples);
+staticTiers.spawn(packageCheck);
+staticTiers.exec("bash scripts/cfn-lint.sh 'demo/cdk.out/*.template.json' 'integ/*.snapshot/Kmi*.template.json'");
+
+// `test`: handlers bundled first (constructs synthesize their assets), templates collected afresh, then
+// jest (+ cfn-lint of its templates) and test:static side by side (scripts/test.sh; arguments go to jest).
+project.testTask.reset();
+project.testTask.spawn(project.tasks.tryFind('bundle')!);
+project.testTask.exec('rm -rf test-reports/templates');
+project.testTask.exec('bash scripts/test.sh', { receiveArgs: true });
 
 project.synth();

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Tier 5: cfn-lint on every template the tests (test-reports/templates) and the demo (demo/cdk.out)
-# synthesized. Under CI=true a missing cfn-lint fails the run; elsewhere it is skipped with a notice.
+# Tier 5: cfn-lint on every template the tests (test-reports/templates), the demo (demo/cdk.out) and
+# the integration snapshots hold, or on the templates the glob patterns given as arguments match. Under CI=true a missing cfn-lint fails the run; elsewhere it is skipped with a notice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Arguments: glob patterns of the templates to lint (default: all three places).
 shopt -s nullglob
-templates=(test-reports/templates/*.template.json demo/cdk.out/*.template.json integ/*.snapshot/Kmi*.template.json)
+patterns=("$@")
+if [ ${#patterns[@]} -eq 0 ]; then
+  patterns=('test-reports/templates/*.template.json' 'demo/cdk.out/*.template.json' 'integ/*.snapshot/Kmi*.template.json')
+fi
+templates=()
+for pattern in "${patterns[@]}"; do
+  # shellcheck disable=SC2206 # the pattern is expanded here on purpose
+  templates+=($pattern)
+done
 if [ ${#templates[@]} -eq 0 ]; then
-  echo "cfn-lint: no templates found; run the tests or the demo first" >&2
+  echo "cfn-lint: no templates match ${patterns[*]}; run the tests or the demo first" >&2
   exit 1
 fi
 
