@@ -17,12 +17,14 @@ import * as kmi from '../src';
 import { ACCOUNT, REGION, synth } from './util/app';
 
 const README = join(__dirname, '..', 'README.md');
-const FIXTURE = join(__dirname, '..', 'rosetta', 'default.ts-fixture');
+const ROSETTA = join(__dirname, '..', 'rosetta');
 
-/** One ```ts block of the README, dedented, with the line it starts on. */
+/** One ```ts block of the README, dedented, with the line it starts on and its rosetta fixture. */
 interface Example {
   readonly line: number;
   readonly code: string;
+  /** The `fixture=` of the fence (rosetta/<fixture>.ts-fixture). */
+  readonly fixture?: string;
 }
 
 /** The README's ```ts blocks (also those indented inside lists). */
@@ -30,13 +32,13 @@ export function readmeExamples(markdown: string): Example[] {
   const examples: Example[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)```ts\s*$/.exec(lines[i]);
+    const open = /^(\s*)```ts(?:\s+fixture=([\w-]+))?\s*$/.exec(lines[i]);
     if (!open) continue;
     const indent = open[1].length;
     const body: string[] = [];
     let j = i + 1;
     for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]); j++) body.push(lines[j].slice(indent));
-    examples.push({ line: i + 1, code: body.join('\n') });
+    examples.push({ line: i + 1, code: body.join('\n'), ...(open[2] ? { fixture: open[2] } : {}) });
     i = j;
   }
   return examples;
@@ -103,21 +105,20 @@ function standIn(scope: Stack, name: string, type: string): unknown {
   return make(scope, `Declared${name[0].toUpperCase()}${name.slice(1)}`);
 }
 
-/** The example as a module: the fixture's imports and the example's own on top, its body in the fixture's constructor. */
+/** The example as a module: its imports on top of the fixture's, its body where the fixture says `/// here`. */
 function asModule(example: Example): string {
-  const fixture = readFileSync(FIXTURE, 'utf8');
+  const fixture = readFileSync(join(ROSETTA, `${example.fixture ?? 'default'}.ts-fixture`), 'utf8');
   const lines = example.code.split('\n');
   const imports = lines.filter(l => /^import /.test(l));
   const body = withStandIns(lines.filter(l => !/^import /.test(l)).join('\n'));
-  return fixture
-    .replace(/^(import .*)$/m, `${imports.join('\n')}\n$1`)
+  return `${imports.join('\n')}\n${fixture}`
     .replace('super(scope, id);', `super(scope, id, { env: { account: '${ACCOUNT}', region: '${REGION}' } });`)
     .replace('/// here', body)
-    + '\nexports.Fixture = Fixture;\n';
+    + (/class Fixture/.test(fixture) ? '\nexports.Fixture = Fixture;\n' : '');
 }
 
 /** Runs the module with 'cdk-kmi' resolved to this checkout's source. */
-function load(source: string): { Fixture: new (scope: App, id: string) => Stack } {
+function load(source: string): { Fixture?: new (scope: App, id: string) => Stack } {
   const js = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   }).outputText;
@@ -148,6 +149,8 @@ test('the README has TypeScript examples to run', () => {
 describe.each(examples.map(e => [e.line, e]))('README example at line %i', (_line, example) => {
   test('synthesizes', () => {
     const { Fixture } = load(asModule(example as Example));
+    // A complete program (fixture without a stack) built and synthesized its own app as it ran.
+    if (!Fixture) return;
     const app = new App();
     const stack = new Fixture(app, 'ReadmeExample');
     const template = runExample(app, stack);
@@ -161,9 +164,13 @@ describe('the example runner', () => {
     expect(readmeExamples('1. step\n\n   ```ts\n   const a = 1;\n   ```\n')).toEqual([{ line: 3, code: 'const a = 1;' }]);
   });
 
+  test('reads the fixture a fence names', () => {
+    expect(readmeExamples('```ts fixture=app\nnew App();\n```\n')).toEqual([{ line: 1, code: 'new App();', fixture: 'app' }]);
+  });
+
   test('refuses a declared type it has no stand-in for', () => {
     const { Fixture } = load(asModule({ line: 1, code: 'declare const odd: ec2.IVpcEndpoint;' }));
-    expect(() => new Fixture(new App(), 'Odd')).toThrow(/No stand-in for 'declare const odd: ec2.IVpcEndpoint'/);
+    expect(() => new Fixture!(new App(), 'Odd')).toThrow(/No stand-in for 'declare const odd: ec2.IVpcEndpoint'/);
   });
 
   test('a circular dependency fails the example', () => {
@@ -176,7 +183,7 @@ describe('the example runner', () => {
       ].join('\n'),
     }));
     const app = new App();
-    const stack = new Fixture(app, 'Cycle');
+    const stack = new Fixture!(app, 'Cycle');
     expect(() => runExample(app, stack)).toThrow(/dependency cycle/);
   });
 });
