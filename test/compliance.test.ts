@@ -35,7 +35,9 @@ describe('compliance packs with default props', () => {
     const source = new s3.Bucket(stack, 'Source');
     const role = iam.Role.fromRoleName(stack, 'Stream', 'FirehoseDelivery');
     new EncryptedBucket(stack, 'Bucket', {
-      writers: [BucketWriter.cloudTrail(), BucketWriter.vpcFlowLogs(), BucketWriter.config(), BucketWriter.inventory(source), BucketWriter.firehose(role)],
+      writers: [
+        BucketWriter.cloudTrail(), BucketWriter.vpcFlowLogs(), BucketWriter.config(), BucketWriter.inventory(source), BucketWriter.firehose(role),
+      ],
     });
     // The role's grants land in the role's own policy, which belongs to the role's owner.
     expect(nagFindings(stack).filter((f) => / at TestStack\/(Bucket|KmiAccessLogsBucket)/.test(f))).toEqual([]);
