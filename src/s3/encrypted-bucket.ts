@@ -1,6 +1,5 @@
 import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessLogsBucket } from './access-logs-bucket';
@@ -19,8 +18,25 @@ const ALLOWED_TLS_VERSIONS = [1.2, 1.3];
 /**
  * Properties of an `EncryptedBucket`.
  *
- * All of `s3.BucketProps` apply; those whose default this bucket changes are declared again below
- * with the bucket's default.
+ * All of `s3.BucketProps` apply. These inherited props have this bucket's defaults, not those
+ * documented on `s3.BucketProps` (jsii does not let an interface declare an inherited prop again,
+ * so they are listed here):
+ *
+ * - `encryption`: default `BucketEncryption.KMS` with a new `KmsKeyWithRotation` (a sibling construct
+ *   with id `<bucket id>Key`, retained with the bucket), or `KMS` with the `encryptionKey` given;
+ *   `UNENCRYPTED` is refused.
+ * - `bucketKeyEnabled`: default `true` for SSE-KMS (unset for DSSE-KMS and SSE-S3).
+ * - `blockedEncryptionTypes`: default `[BlockedEncryptionType.SSE_C]`.
+ * - `enforceSSL`: default `true`; `false` is refused.
+ * - `minimumTLSVersion`: default `1.2`; 1.2 or 1.3 allowed.
+ * - `versioned`: default `true`.
+ * - `blockPublicAccess`: default `BlockPublicAccess.BLOCK_ALL`.
+ * - `objectOwnership`: default `ObjectOwnership.BUCKET_OWNER_ENFORCED` (ACLs disabled).
+ * - `removalPolicy`: default `RemovalPolicy.RETAIN`, for the bucket and the key it creates.
+ * - `serverAccessLogsBucket`: default the stack's `AccessLogsBucket` (`AccessLogsBucket.of(this)`);
+ *   an SSE-KMS bucket is refused.
+ * - `targetObjectKeyFormat`: default
+ *   `TargetObjectKeyFormat.partitionedPrefix(PartitionDateSource.EVENT_TIME)`.
  */
 export interface EncryptedBucketProps extends s3.BucketProps {
   /**
@@ -53,95 +69,6 @@ export interface EncryptedBucketProps extends s3.BucketProps {
    * @default - none: only principals granted with `grantWrite`, `grantPut` or `grantReadWrite`
    */
   readonly writers?: BucketWriter[];
-
-  /**
-   * The kind of server-side encryption. `UNENCRYPTED` is refused; a given `encryptionKey` implies
-   * `KMS`.
-   *
-   * @default BucketEncryption.KMS, with a new `KmsKeyWithRotation` (a sibling construct with id
-   * `<bucket id>Key`) unless `encryptionKey` is given
-   */
-  readonly encryption?: s3.BucketEncryption;
-
-  /**
-   * The customer managed key, for `KMS` or `DSSE` (any `kms.IKey`: a key in a custom key store gives
-   * option 2 or 1).
-   *
-   * @default - a new `KmsKeyWithRotation`, for `KMS` and `DSSE`
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Whether SSE-KMS uses S3 Bucket Keys (fewer KMS requests). Only with `KMS` or `KMS_MANAGED`.
-   *
-   * @default true for SSE-KMS; unset otherwise (DSSE-KMS and SSE-S3 do not use them)
-   */
-  readonly bucketKeyEnabled?: boolean;
-
-  /**
-   * Encryption types S3 refuses for new objects. Leaving out `SSE_C` allows SSE-C (option 1) and
-   * adds a warning.
-   *
-   * @default [BlockedEncryptionType.SSE_C]
-   */
-  readonly blockedEncryptionTypes?: s3.BlockedEncryptionType[];
-
-  /**
-   * Whether requests over plain HTTP are denied. Always true: `false` is refused.
-   *
-   * @default true
-   */
-  readonly enforceSSL?: boolean;
-
-  /**
-   * The lowest TLS version the bucket accepts: 1.2 or 1.3.
-   *
-   * @default 1.2
-   */
-  readonly minimumTLSVersion?: number;
-
-  /**
-   * Whether the bucket keeps every version of its objects.
-   *
-   * @default true
-   */
-  readonly versioned?: boolean;
-
-  /**
-   * The bucket's public access block.
-   *
-   * @default BlockPublicAccess.BLOCK_ALL
-   */
-  readonly blockPublicAccess?: s3.BlockPublicAccess;
-
-  /**
-   * Object ownership; the default disables ACLs.
-   *
-   * @default ObjectOwnership.BUCKET_OWNER_ENFORCED
-   */
-  readonly objectOwnership?: s3.ObjectOwnership;
-
-  /**
-   * What happens to the bucket, and to the key it creates, when they leave the stack.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * The bucket that receives this bucket's server access logs. It must be encrypted with SSE-S3 (S3
-   * log delivery writes to no other); log delivery is allowed by its bucket policy, not by ACLs.
-   *
-   * @default - the stack's `AccessLogsBucket` (`AccessLogsBucket.of(this)`)
-   */
-  readonly serverAccessLogsBucket?: s3.IBucket;
-
-  /**
-   * How server access log objects are named.
-   *
-   * @default TargetObjectKeyFormat.partitionedPrefix(PartitionDateSource.EVENT_TIME)
-   */
-  readonly targetObjectKeyFormat?: s3.TargetObjectKeyFormat;
 }
 
 /** How the bucket encrypts, derived from its props. */
