@@ -63,6 +63,7 @@ const DOCS = {
   firehose: 'https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html',
   athena: 'https://docs.aws.amazon.com/athena/latest/ug/encryption.html',
   replication: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html',
+  assets: 'https://github.com/aws/aws-cdk-cli/blob/main/packages/@aws-cdk/cdk-assets-lib/lib/private/handlers/files.ts',
 };
 
 const BUCKET_OWNER_FULL_CONTROL = { 's3:x-amz-acl': 'bucket-owner-full-control' };
@@ -327,6 +328,22 @@ export class BucketWriter {
     return BucketWriter.asRole('Athena query results', DOCS.athena, principal, options,
       ['s3:PutObject', 's3:AbortMultipartUpload'],
       ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads', 's3:ListMultipartUploadParts'], ['kms:GenerateDataKey', 'kms:Decrypt']);
+  }
+
+  /**
+   * CDK file asset publishing into this bucket (a custom synthesizer whose file assets bucket is this
+   * bucket), as the publishing `role`: `s3:PutObject`, `s3:AbortMultipartUpload`, and the
+   * `s3:GetBucketLocation`, `s3:GetEncryptionConfiguration` and `s3:ListBucket` calls cdk-assets makes
+   * first, and key use through S3. cdk-assets reads the bucket's default encryption and sends it:
+   * `aws:kms` with the bucket's `KMSMasterKeyID` (the key ARN), or `AES256`; for DSSE-KMS it sends
+   * none, which a header-enforcing bucket denies.
+   *
+   * @see https://github.com/aws/aws-cdk-cli/blob/main/packages/@aws-cdk/cdk-assets-lib/lib/private/handlers/files.ts
+   */
+  public static assetPublishing(role: iam.IGrantable, options: BucketWriterOptions = {}): BucketWriter {
+    return BucketWriter.asRole('CDK asset publishing', DOCS.assets, role, options,
+      ['s3:PutObject', 's3:AbortMultipartUpload'], ['s3:GetBucketLocation', 's3:GetEncryptionConfiguration', 's3:ListBucket'],
+      ['kms:GenerateDataKey', 'kms:Decrypt']);
   }
 
   /**

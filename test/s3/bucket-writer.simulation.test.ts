@@ -29,11 +29,17 @@ const OTHER_ACCOUNT = '999999999999';
 const ELB_ACCOUNT = RegionInfo.get(REGION).elbv2Account!;
 const OWNER_FULL_CONTROL = { 's3:x-amz-acl': 'bucket-owner-full-control' };
 
-type Kind = 'default' | 'header-enforcing' | 'SSE-S3';
-const KINDS: Array<[Kind, EncryptedBucketProps]> = [
-  ['default', {}],
-  ['header-enforcing', { enforceEncryptionHeader: true }],
-  ['SSE-S3', { encryption: s3.BucketEncryption.S3_MANAGED }],
+interface Kind {
+  readonly name: string;
+  readonly props: EncryptedBucketProps;
+  readonly kms: boolean;
+  readonly enforcing: boolean;
+}
+const KINDS: Kind[] = [
+  { name: 'default', props: {}, kms: true, enforcing: false },
+  { name: 'header-enforcing', props: { enforceEncryptionHeader: true }, kms: true, enforcing: true },
+  { name: 'SSE-S3', props: { encryption: s3.BucketEncryption.S3_MANAGED }, kms: false, enforcing: false },
+  { name: 'header-enforcing SSE-S3', props: { encryption: s3.BucketEncryption.S3_MANAGED, enforceEncryptionHeader: true }, kms: false, enforcing: true },
 ];
 
 /** The synthesized policies of one bucket with one writer declared. */
@@ -66,6 +72,8 @@ interface WriterCase {
   readonly context: (b: Built) => Record<string, string>;
   /** Headers it sends on a header-enforcing bucket (role writers, configured with the bucket's key). */
   readonly sendsHeaders?: boolean;
+  /** It sends the bucket's encryption on every bucket, not only when configured to. */
+  readonly alwaysSendsHeaders?: boolean;
   /** The KMS action S3 performs for it. */
   readonly kmsAction?: string;
   /** S3 calls KMS as itself for this writer (no kms:ViaService). */
@@ -181,6 +189,19 @@ const CASES: WriterCase[] = [
     kmsAction: 'kms:GenerateDataKey',
   },
   {
+    name: 'CDK asset publishing',
+    // cdk-assets: GetBucketLocation, ListObjectsV2, GetBucketEncryption, then PutObject stating the bucket's
+    // default encryption: aws:kms with its KMSMasterKeyID (the key ARN), or AES256.
+    source: 'https://github.com/aws/aws-cdk-cli/blob/main/packages/@aws-cdk/cdk-assets-lib/lib/private/handlers/files.ts',
+    writer: (_, role) => BucketWriter.assetPublishing(role),
+    key: '0123456789abcdef.zip',
+    bucketActions: ['s3:GetBucketLocation', 's3:GetEncryptionConfiguration', 's3:ListBucket'],
+    context: () => ({}),
+    sendsHeaders: true,
+    alwaysSendsHeaders: true,
+    kmsAction: 'kms:GenerateDataKey',
+  },
+  {
     name: 'S3 replication',
     // The replication role: s3:ReplicateObject on the destination and kms:Encrypt with kms:ViaService
     // s3.<destination region> and the destination's encryption context.
@@ -260,7 +281,8 @@ function who(c: WriterCase, b: Built): Pick<Request, 'principal' | 'identityPoli
 function put(c: WriterCase, b: Built, kind: Kind, extra: Record<string, string> = {}): Promise<Decision> {
   const w = who(c, b);
   // Headers given in `extra` replace the ones the writer would send.
-  const headers = c.sendsHeaders && kind === 'header-enforcing' && !(SSE in extra) ? { [SSE]: 'aws:kms', [KEY]: b.keyArn! } : {};
+  const sends = c.sendsHeaders && (kind.enforcing || c.alwaysSendsHeaders) && !(SSE in extra);
+  const headers = !sends ? {} : kind.kms ? { [SSE]: 'aws:kms', [KEY]: b.keyArn! } : { [SSE]: 'AES256' };
   return evaluate({
     principal: w.principal,
     identityPolicies: w.identityPolicies,
@@ -291,8 +313,9 @@ function kmsCall(c: WriterCase, b: Built, overrides: Record<string, string> = {}
 }
 
 describe.each(CASES)('$name', (c) => {
-  describe.each(KINDS)('on the %s bucket', (kind, props) => {
-    if (c.sseS3Only && kind !== 'SSE-S3') {
+  describe.each(KINDS)('on the $name bucket', (kind) => {
+    const props = kind.props;
+    if (c.sseS3Only && kind.kms) {
       test('is refused at synth, naming the writer and the fix', () => {
         expect(() => build(c, props)).toThrow(c.sseS3Only!);
         expect(() => build(c, props)).toThrow(/AccessLogsBucket, or an EncryptedBucket with encryption: s3\.BucketEncryption\.S3_MANAGED/);
@@ -311,7 +334,7 @@ describe.each(CASES)('$name', (c) => {
           .toBe('Allowed');
       });
     }
-    if (kind !== 'SSE-S3' && c.kmsAction) {
+    if (kind.kms && c.kmsAction) {
       test('S3 may use the bucket key on its behalf, with the bucket\'s encryption context', async () => {
         expect(await kmsCall(c, b)).toBe('Allowed');
       });
@@ -357,7 +380,7 @@ describe.each(CASES)('$name', (c) => {
         expect(await put(c, b, kind, { 'aws:SourceArn': `arn:aws:s3:::someone-elses-${c.service}` })).not.toBe('Allowed');
       });
     }
-    if (kind !== 'SSE-S3') {
+    if (kind.kms) {
       test('its upload naming another key is denied (key integrity holds for writers)', async () => {
         expect(await put(c, b, kind, { [SSE]: 'aws:kms', [KEY]: `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000` })).toBe('ExplicitlyDenied');
       });
@@ -366,9 +389,9 @@ describe.each(CASES)('$name', (c) => {
       });
     }
     test('its upload stating another algorithm is denied', async () => {
-      expect(await put(c, b, kind, { [SSE]: kind === 'SSE-S3' ? 'aws:kms' : 'AES256' })).toBe('ExplicitlyDenied');
+      expect(await put(c, b, kind, { [SSE]: kind.kms ? 'AES256' : 'aws:kms' })).toBe('ExplicitlyDenied');
     });
-    if (c.sendsHeaders && kind === 'header-enforcing' && c.name !== 'S3 replication') {
+    if (c.sendsHeaders && kind.enforcing && c.name !== 'S3 replication') {
       test('its upload without the encryption headers is denied (configure it with the bucket key)', async () => {
         const w = who(c, b);
         expect(await evaluate({ ...w, action: 's3:PutObject', resource: `${b.bucketArn}/${c.key}`, context: w.context, resourcePolicy: b.bucketPolicy }))
@@ -411,7 +434,7 @@ describe('CloudTrail with the bucket key as the trail key', () => {
     sourceBucketArn: '',
   };
   test('its upload stating aws:kms with the bucket key is allowed', async () => {
-    expect(await put(c, b, 'header-enforcing', { [SSE]: 'aws:kms', [KEY]: b.keyArn! })).toBe('Allowed');
+    expect(await put(c, b, KINDS[1], { [SSE]: 'aws:kms', [KEY]: b.keyArn! })).toBe('Allowed');
   });
   test('it may generate data keys with its trail encryption context', async () => {
     expect(await evaluate({
