@@ -51,7 +51,7 @@ export interface AccessLogsBucketProps {
  * An S3 bucket that receives S3 server access logs.
  *
  * S3 log delivery writes only to buckets encrypted with SSE-S3, so this bucket uses SSE-S3 (AWS
- * managed method and KMI, option 3) with the lenient upload rule: requests that state another
+ * managed method and KMI, option 3) with the default upload rule: requests that state another
  * algorithm, or use SSE-C, are denied; log delivery, which states none, is allowed. Log delivery is
  * authorized by a bucket policy (`logging.s3.amazonaws.com`, restricted to the source buckets and the
  * account), not by ACLs. TLS 1.2 or later is required, versioning is on, public access is blocked,

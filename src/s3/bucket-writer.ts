@@ -50,7 +50,7 @@ export interface CloudFrontLogsWriterOptions extends BucketWriterOptions {
 /** Where an AWS service's request shape and permissions are documented. */
 const DOCS = {
   cloudTrail: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html',
-  vendedLogs: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html',
+  vendedLogs: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html',
   flowLogs: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html',
   nlb: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html',
   alb: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html',
@@ -98,8 +98,10 @@ export class BucketWriter {
   /**
    * AWS CloudTrail trail delivery (`cloudtrail.amazonaws.com`): `s3:GetBucketAcl`, then
    * `s3:PutObject` under `[prefix/]AWSLogs/<account>/` with the `bucket-owner-full-control` ACL,
-   * for the trail (`aws:SourceArn`). Without a trail key CloudTrail sends no encryption header and
-   * the bucket's default encryption applies.
+   * for the trail (`aws:SourceArn`). Without a trail key CloudTrail is documented to store log files
+   * with the bucket's default encryption (SSE-S3 on a bucket without one), so its uploads are taken to
+   * state no encryption header; with `trailUsesBucketKey` (the trail's `encryptionKey` is this bucket's
+   * key) it states `aws:kms` and the key, which every rule of the bucket accepts.
    *
    * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
    */

@@ -100,7 +100,7 @@ const CASES: WriterCase[] = [
     name: 'VPC Flow Logs',
     // delivery.logs.amazonaws.com: AWSLogDeliveryAclCheck (GetBucketAcl, ListBucket) and AWSLogDeliveryWrite
     // (PutObject with bucket-owner-full-control), aws:SourceAccount and aws:SourceArn arn:aws:logs:region:account:*;
-    // key policy kms:GenerateDataKey* for delivery.logs (AWS-logs-and-resource-policy.html#AWS-logs-SSE-KMS-S3).
+    // key policy kms:GenerateDataKey* for delivery.logs (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html#AWS-logs-SSE-KMS-S3).
     source: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html',
     writer: () => BucketWriter.vpcFlowLogs(),
     service: 'delivery.logs.amazonaws.com',
