@@ -8,6 +8,9 @@
  * template bytes of each side and their ratio; and the Lambda functions per stack on each side
  * (custom-resource handlers; they must not grow with N). Both sides must synthesize the same resources,
  * type for type, or the benchmark stops.
+ *
+ * `--case writers` measures buckets that each declare five writers (CloudTrail, VPC Flow Logs, Config,
+ * an S3 inventory and a Firehose role) against the same statements written by hand.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -17,7 +20,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EncryptedBucket } from '../src';
+import { BucketWriter, EncryptedBucket } from '../src';
 
 /** CloudFormation allows 500 resources a stack; a pair and its share of the stack's log bucket are about 3. */
 const PAIRS_PER_STACK = 25;
@@ -33,10 +36,17 @@ interface Run {
   readonly resourceTypes: Record<string, number>;
 }
 
+/**
+ * Which buckets are measured: `plain` (the defaults) or `writers` (each bucket with five declared
+ * writers: CloudTrail, VPC Flow Logs, Config, an inventory and a Firehose role).
+ */
+let benchCase: 'plain' | 'writers' = 'plain';
+
 /** The library: one line per encrypted bucket (the bucket creates its rotating key). */
 function libraryStack(stack: Stack, pairs: number): void {
+  const writers = benchCase === 'writers' ? sharedWriterResources(stack) : undefined;
   for (let i = 0; i < pairs; i++) {
-    new EncryptedBucket(stack, `Data${i}`);
+    new EncryptedBucket(stack, `Data${i}`, { writers: writers && libraryWriters(writers) });
   }
 }
 
@@ -54,6 +64,7 @@ function plainStack(stack: Stack, pairs: number): void {
   });
   denyUploads(logs, 'DenyUploadsStatingOtherEncryption', { Null: { [SSE]: 'false' }, StringNotEquals: { [SSE]: 'AES256' } });
   denyUploads(logs, 'DenySseCUploads', { Null: { [SSE_C]: 'false' } });
+  const writers = benchCase === 'writers' ? sharedWriterResources(stack) : undefined;
   for (let i = 0; i < pairs; i++) {
     const key = new kms.Key(stack, `Data${i}Key`, {
       description: `Encrypts the objects of the S3 bucket ${stack.node.path}/Data${i}`,
@@ -76,10 +87,72 @@ function plainStack(stack: Stack, pairs: number): void {
       serverAccessLogsBucket: logs,
       targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
     });
-    denyUploads(bucket, 'DenyUploadsNotStatingBucketEncryption', { StringNotEquals: { [SSE]: 'aws:kms' } });
+    denyUploads(bucket, 'DenyUploadsStatingOtherEncryption', { Null: { [SSE]: 'false' }, StringNotEquals: { [SSE]: 'aws:kms' } });
     denyUploads(bucket, 'DenyUploadsNamingOtherKmsKey', { Null: { [SSE_KMS_KEY]: 'false' }, StringNotEquals: { [SSE_KMS_KEY]: [key.keyArn, key.keyId] } });
+    denyUploads(bucket, 'DenyKmsUploadsNamingNoKey', { StringEquals: { [SSE]: ['aws:kms', 'aws:kms:dsse'] }, Null: { [SSE_KMS_KEY]: 'true' } });
     denyUploads(bucket, 'DenySseCUploads', { Null: { [SSE_C]: 'false' } });
+    if (writers) {
+      handWrittenWriters(stack, bucket, key, writers);
+    }
   }
+}
+
+/** What the five writers of the `writers` case share in a stack: an inventoried bucket and a Firehose role. */
+interface SharedWriters {
+  readonly source: s3.IBucket;
+  readonly role: iam.IRole;
+}
+
+function sharedWriterResources(stack: Stack): SharedWriters {
+  return {
+    source: s3.Bucket.fromBucketName(stack, 'Inventoried', 'inventoried-bucket'),
+    role: iam.Role.fromRoleName(stack, 'FirehoseRole', 'firehose-delivery'),
+  };
+}
+
+/** The five writers the library declares in the `writers` case. */
+function libraryWriters(writers: SharedWriters): BucketWriter[] {
+  return [
+    BucketWriter.cloudTrail(), BucketWriter.vpcFlowLogs(), BucketWriter.config(),
+    BucketWriter.inventory(writers.source), BucketWriter.firehose(writers.role),
+  ];
+}
+
+/** The same five writers written by hand: bucket policy, key policy and role policy statements. */
+function handWrittenWriters(stack: Stack, bucket: s3.Bucket, key: kms.Key, writers: SharedWriters): void {
+  const { account, region, partition, urlSuffix } = stack;
+  const viaS3 = { 'kms:ViaService': `s3.${region}.${urlSuffix}` };
+  const acl = { 's3:x-amz-acl': 'bucket-owner-full-control' };
+  const service = (principal: string, objects: string, bucketActions: string[], source: Record<string, Record<string, unknown>>,
+    keyActions: string[], withAcl = true) => {
+    if (bucketActions.length) {
+      bucket.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(principal)], actions: bucketActions, resources: [bucket.bucketArn], conditions: source,
+      }));
+    }
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(principal)],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(objects)],
+      conditions: { ...source, StringEquals: { ...source.StringEquals, ...(withAcl ? acl : {}) } },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(principal)],
+      actions: keyActions,
+      resources: ['*'],
+      conditions: { ...source, StringEquals: { ...source.StringEquals, ...(principal === 's3.amazonaws.com' ? {} : viaS3) } },
+    }));
+  };
+  service('cloudtrail.amazonaws.com', `AWSLogs/${account}/*`, ['s3:GetBucketAcl'],
+    { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudtrail:${region}:${account}:trail/*` } }, ['kms:GenerateDataKey*']);
+  service('delivery.logs.amazonaws.com', `AWSLogs/${account}/*`, ['s3:GetBucketAcl', 's3:ListBucket'],
+    { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:${partition}:logs:${region}:${account}:*` } }, ['kms:GenerateDataKey*']);
+  service('config.amazonaws.com', `AWSLogs/${account}/Config/*`, ['s3:GetBucketAcl', 's3:ListBucket'],
+    { StringEquals: { 'aws:SourceAccount': account } }, ['kms:Decrypt', 'kms:GenerateDataKey']);
+  service('s3.amazonaws.com', '*', [],
+    { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': writers.source.bucketArn } }, ['kms:GenerateDataKey']);
+  bucket.grantPut(writers.role);
+  key.grant(writers.role, 'kms:GenerateDataKey', 'kms:Decrypt');
 }
 
 const SSE = 's3:x-amz-server-side-encryption';
@@ -150,11 +223,18 @@ function assertSameResources(n: number, lib: Run, plain: Run): void {
 
 function main(): void {
   // `npx projen bench -- --reps 7` passes the `--` on.
-  const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { reps: { type: 'string', default: '21' }, sizes: { type: 'string', default: '50,200,400' } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: { reps: { type: 'string', default: '21' }, sizes: { type: 'string', default: '50,200,400' }, case: { type: 'string', default: 'plain' } },
+  });
+  if (values.case !== 'plain' && values.case !== 'writers') {
+    throw new Error(`--case ${values.case}: allowed: plain, writers`);
+  }
+  benchCase = values.case;
   const reps = Number(values.reps);
   const sizes = values.sizes!.split(',').map(Number);
   console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; `
-    + `${reps} runs a side per N, alternating; ${PAIRS_PER_STACK} pairs a stack.`);
+    + `${reps} runs a side per N, alternating; ${PAIRS_PER_STACK} pairs a stack; case ${benchCase}.`);
   // Warm-up: load and JIT both code paths before measuring.
   synthesize('cdk-kmi', PAIRS_PER_STACK);
   synthesize('aws-cdk-lib', PAIRS_PER_STACK);

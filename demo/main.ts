@@ -13,7 +13,7 @@ import {
   CloudHsmCluster, CustomKeyStore, CustomKeyStoreKey, KeyActivityAlarms, KeyMaterialExpiration, KeyStoreSource, KmiChecks,
   KmsKeyWithImportedMaterial, XksProxyConnectivity,
   EbsEncryptionByDefault, EmrArtifact, EmrInTransitEncryption, EmrSecurityConfiguration,
-  EncryptedBucket, EncryptedVolume, KmsKeyWithRotation, RedshiftEncryptedCluster,
+  BucketWriter, EncryptedBucket, EncryptedVolume, KmsKeyWithRotation, RedshiftEncryptedCluster,
 } from '../src';
 import { main as cdkKmi } from '../src/audit/report/cli';
 
@@ -33,8 +33,10 @@ const recordsKey = new KmsKeyWithRotation(stack, 'RecordsKey', {
 
 // One line per bucket.
 new EncryptedBucket(stack, 'Records', { encryptionKey: recordsKey });
-new EncryptedBucket(stack, 'Uploads');
-new EncryptedBucket(stack, 'ServiceWrites', { enforceEncryptionHeader: false });
+// The classic header rule: every upload states aws:kms and names the bucket's key.
+new EncryptedBucket(stack, 'Uploads', { enforceEncryptionHeader: true });
+// AWS services that deliver into S3, one line each: write only, key use through S3 only.
+new EncryptedBucket(stack, 'ServiceWrites', { writers: [BucketWriter.cloudTrail(), BucketWriter.vpcFlowLogs(), BucketWriter.config()] });
 new EncryptedBucket(stack, 'Archive', { encryption: s3.BucketEncryption.DSSE });
 // SSE-S3: AWS provides method and KMI (option 3). NIST, HIPAA and PCI packs ask for KMS here, and say so.
 new EncryptedBucket(stack, 'StaticAssets', { encryption: s3.BucketEncryption.S3_MANAGED });

@@ -1,7 +1,8 @@
 /**
  * EncryptedBucket, deployed: default encryption is SSE-KMS with S3 Bucket Keys, versioning is on,
- * and the bucket policy really rejects an upload that states no encryption or AES256 while accepting
- * one that states aws:kms. Deploy with `npx projen integ:deploy`.
+ * and the bucket policy really accepts an upload that states no encryption (default encryption
+ * applies) or aws:kms with the bucket's key, while rejecting one that states AES256 or aws:kms without
+ * a key (S3 would use aws/s3). Deploy with `npx projen integ:deploy`.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -23,7 +24,7 @@ const prober = new lambda.Function(stack, 'UploadProber', {
   runtime: lambda.Runtime.NODEJS_22_X,
   handler: 'index.handler',
   timeout: Duration.seconds(30),
-  environment: { BUCKET: bucket.bucketName },
+  environment: { BUCKET: bucket.bucketName, KEY_ARN: bucket.encryptionKey!.keyArn },
   code: lambda.Code.fromInline(`
 const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
 const s3 = new S3Client({});
@@ -38,7 +39,8 @@ async function put(key, extra) {
 exports.handler = async () => ({
   noHeader: await put('probe/no-header', {}),
   aes256: await put('probe/aes256', { ServerSideEncryption: 'AES256' }),
-  awsKms: await put('probe/aws-kms', { ServerSideEncryption: 'aws:kms' }),
+  awsKmsNamingNoKey: await put('probe/aws-kms', { ServerSideEncryption: 'aws:kms' }),
+  awsKmsWithBucketKey: await put('probe/aws-kms-key', { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: process.env.KEY_ARN }),
 });
 `),
 });
@@ -64,5 +66,5 @@ integ.assertions
 integ.assertions
   .invokeFunction({ functionName: prober.functionName })
   .expect(ExpectedResult.objectLike({
-    Payload: JSON.stringify({ noHeader: 'AccessDenied', aes256: 'AccessDenied', awsKms: 'Allowed' }),
+    Payload: JSON.stringify({ noHeader: 'Allowed', aes256: 'AccessDenied', awsKmsNamingNoKey: 'AccessDenied', awsKmsWithBucketKey: 'Allowed' }),
   }));

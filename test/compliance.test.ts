@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AccessLogsBucket, EncryptedBucket, KmsKeyWithRotation } from '../src';
+import { AccessLogsBucket, BucketWriter, EncryptedBucket, KmsKeyWithRotation } from '../src';
 import { newStack } from './util/app';
 import { nagFindings } from './util/nag';
 
@@ -29,6 +29,18 @@ describe('compliance packs with default props', () => {
     const stack = newStack();
     new EncryptedBucket(stack, 'Bucket', { encryption });
     expect(nagFindings(stack).map((f) => f.split(' at ')[0]).sort()).toEqual([...expected].sort());
+  });
+  test('an EncryptedBucket with declared writers has no findings of its own', () => {
+    const stack = newStack();
+    const source = new s3.Bucket(stack, 'Source');
+    const role = iam.Role.fromRoleName(stack, 'Stream', 'FirehoseDelivery');
+    new EncryptedBucket(stack, 'Bucket', {
+      writers: [
+        BucketWriter.cloudTrail(), BucketWriter.vpcFlowLogs(), BucketWriter.config(), BucketWriter.inventory(source), BucketWriter.firehose(role),
+      ],
+    });
+    // The role's grants land in the role's own policy, which belongs to the role's owner.
+    expect(nagFindings(stack).filter((f) => / at TestStack\/(Bucket|KmiAccessLogsBucket)/.test(f))).toEqual([]);
   });
   test('a KmsKeyWithRotation with admins and users has no findings of its own', () => {
     const stack = newStack();

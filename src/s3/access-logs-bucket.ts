@@ -2,7 +2,9 @@ import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BucketWriter } from './bucket-writer';
 import { uploadRuleStatements } from './upload-rules';
+import { WriterBinder } from './writer-binding';
 import { acknowledgeRule } from '../private/acknowledge';
 import { BUCKET_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../private/policy-size';
 
@@ -34,13 +36,22 @@ export interface AccessLogsBucketProps {
    * @default false
    */
   readonly autoDeleteObjects?: boolean;
+
+  /**
+   * AWS services that write into this SSE-S3 bucket beside S3 server access logs, such as
+   * `BucketWriter.albAccessLogs()` or `BucketWriter.redshiftAuditLogs()`. More can be added with
+   * `addWriter`.
+   *
+   * @default - none beyond the server access logs of the buckets that log here
+   */
+  readonly writers?: BucketWriter[];
 }
 
 /**
  * An S3 bucket that receives S3 server access logs.
  *
  * S3 log delivery writes only to buckets encrypted with SSE-S3, so this bucket uses SSE-S3 (AWS
- * managed method and KMI, option 3) with the lenient upload rule: requests that state another
+ * managed method and KMI, option 3) with the default upload rule: requests that state another
  * algorithm, or use SSE-C, are denied; log delivery, which states none, is allowed. Log delivery is
  * authorized by a bucket policy (`logging.s3.amazonaws.com`, restricted to the source buckets and the
  * account), not by ACLs. TLS 1.2 or later is required, versioning is on, public access is blocked,
@@ -66,6 +77,7 @@ export class AccessLogsBucket extends s3.Bucket {
   }
 
   private readonly sourceArns: string[] = [];
+  private readonly writerBinder: WriterBinder;
 
   constructor(scope: Construct, id: string, props: AccessLogsBucketProps = {}) {
     super(scope, id, {
@@ -81,8 +93,12 @@ export class AccessLogsBucket extends s3.Bucket {
       autoDeleteObjects: props.autoDeleteObjects,
     });
 
-    for (const statement of uploadRuleStatements(this, { algorithm: 'AES256', requireHeader: false, denySseC: true })) {
+    for (const statement of uploadRuleStatements(this, { algorithm: 'AES256', requireHeader: false, denySseC: true }).statements) {
       this.addToResourcePolicy(statement);
+    }
+    this.writerBinder = new WriterBinder({ bucket: this, algorithm: 'AES256', awsManagedKey: false });
+    for (const writer of props.writers ?? []) {
+      this.addWriter(writer);
     }
     (this.policy!.node.defaultChild as s3.CfnBucketPolicy).policyDocument = sizeCheckedPolicy(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, this.policy!.document);
 
@@ -93,6 +109,14 @@ export class AccessLogsBucket extends s3.Bucket {
       'Server access log delivery writes only to SSE-S3 buckets; the logs are encrypted with SSE-S3 (AES-256).');
     acknowledgeRule(this, 'S3BucketReplicationEnabled',
       'Replication needs a destination bucket in another Region, which a log bucket cannot create.');
+  }
+
+  /**
+   * Lets an AWS service write into this bucket (see `BucketWriter`); this bucket is SSE-S3, so the
+   * writers that need SSE-S3 (ALB access logs, Redshift audit logs) fit here.
+   */
+  public addWriter(writer: BucketWriter): void {
+    this.writerBinder.bind(writer);
   }
 
   /**

@@ -3,7 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessLogsBucket } from './access-logs-bucket';
+import { BucketWriter } from './bucket-writer';
 import { uploadRuleStatements } from './upload-rules';
+import { WriterBinder } from './writer-binding';
+import { addWriterChecks } from './writer-checks';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
 import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, KmiValidationError } from '../private/errors';
@@ -15,29 +18,57 @@ const ALLOWED_TLS_VERSIONS = [1.2, 1.3];
 /**
  * Properties of an `EncryptedBucket`.
  *
- * All of `s3.BucketProps` apply, with these defaults: `encryption` KMS with a new
- * `KmsKeyWithRotation` (or the `encryptionKey` you give), `bucketKeyEnabled` true for SSE-KMS,
- * `enforceSSL` true (false is refused), `minimumTLSVersion` 1.2, `versioned` true,
- * `blockPublicAccess` BLOCK_ALL, `objectOwnership` BUCKET_OWNER_ENFORCED, `blockedEncryptionTypes`
- * [SSE_C], `removalPolicy` RETAIN, and server access logs delivered to the stack's
- * `AccessLogsBucket` unless `serverAccessLogsBucket` is given.
+ * All of `s3.BucketProps` apply. These inherited props have this bucket's defaults, not those
+ * documented on `s3.BucketProps` (jsii does not let an interface declare an inherited prop again,
+ * so they are listed here):
+ *
+ * - `encryption`: default `BucketEncryption.KMS` with a new `KmsKeyWithRotation` (a sibling construct
+ *   with id `<bucket id>Key`, retained with the bucket), or `KMS` with the `encryptionKey` given;
+ *   `UNENCRYPTED` is refused.
+ * - `bucketKeyEnabled`: default `true` for SSE-KMS (unset for DSSE-KMS and SSE-S3).
+ * - `blockedEncryptionTypes`: default `[BlockedEncryptionType.SSE_C]`.
+ * - `enforceSSL`: default `true`; `false` is refused.
+ * - `minimumTLSVersion`: default `1.2`; 1.2 or 1.3 allowed.
+ * - `versioned`: default `true`.
+ * - `blockPublicAccess`: default `BlockPublicAccess.BLOCK_ALL`.
+ * - `objectOwnership`: default `ObjectOwnership.BUCKET_OWNER_ENFORCED` (ACLs disabled).
+ * - `removalPolicy`: default `RemovalPolicy.RETAIN`, for the bucket and the key it creates.
+ * - `serverAccessLogsBucket`: default the stack's `AccessLogsBucket` (`AccessLogsBucket.of(this)`);
+ *   an SSE-KMS bucket is refused.
+ * - `targetObjectKeyFormat`: default
+ *   `TargetObjectKeyFormat.partitionedPrefix(PartitionDateSource.EVENT_TIME)`.
  */
 export interface EncryptedBucketProps extends s3.BucketProps {
   /**
-   * Whether every upload must state the bucket's server-side encryption algorithm.
+   * Whether every upload must state the bucket's server-side encryption (the classic "deny
+   * unencrypted uploads" policy).
    *
-   * - `true` (strict): `s3:PutObject` is denied unless the request's `x-amz-server-side-encryption`
-   *   header is the bucket's algorithm (`AES256` for SSE-S3, `aws:kms` for SSE-KMS, `aws:kms:dsse`
-   *   for DSSE-KMS).
-   * - `false` (lenient): a request that states no algorithm is allowed and gets the bucket's default
-   *   encryption; a request that states another algorithm is denied. Use this when AWS services or
-   *   SDK defaults write to the bucket without the header.
+   * - `false` (default): a request that states no encryption is allowed and gets the bucket's default
+   *   encryption, under its key; a request that states another algorithm is denied. This is what SDK
+   *   code that sends no encryption parameters, `BucketDeployment` and most AWS services need.
+   * - `true`: `s3:PutObject` is denied unless the request states the bucket's algorithm
+   *   (`x-amz-server-side-encryption`: `AES256`, `aws:kms` or `aws:kms:dsse`) and, with a customer
+   *   managed key, names that key by ARN or key ID (`x-amz-server-side-encryption-aws-kms-key-id`).
+   *   Code that sends no encryption parameters is denied; declared AWS service `writers` that send
+   *   none are exempted (their uploads get the bucket's default encryption).
    *
-   * In both modes, with a customer managed key, a request that names another KMS key is denied.
+   * In both modes, with a customer managed key, a request that names another KMS key is denied, and
+   * so is one that states `aws:kms` or `aws:kms:dsse` without naming a key: S3 would encrypt it
+   * under the AWS managed key `aws/s3`, not the bucket's key.
    *
-   * @default true
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+   * @default false
    */
   readonly enforceEncryptionHeader?: boolean;
+
+  /**
+   * AWS services, and roles acting for them, that write objects into this bucket, each given write
+   * (never read) scoped to its source and, with a customer managed key, key use through S3 only.
+   * More can be added with `addWriter`.
+   *
+   * @default - none: only principals granted with `grantWrite`, `grantPut` or `grantReadWrite`
+   */
+  readonly writers?: BucketWriter[];
 }
 
 /** How the bucket encrypts, derived from its props. */
@@ -49,15 +80,19 @@ interface EncryptionChoice {
 }
 
 /**
- * An S3 bucket that encrypts every object at rest and refuses uploads that ask for no, or the
- * wrong, server-side encryption.
+ * An S3 bucket that encrypts every object at rest under its own encryption and refuses uploads that
+ * ask for another algorithm or another key.
  *
  * - Default encryption SSE-KMS with a new `KmsKeyWithRotation` and S3 Bucket Keys (option 3, your
  *   customer managed key); pass `encryptionKey` to use another key, including one in a custom key
  *   store (option 2 or 1). `encryption: S3_MANAGED` gives SSE-S3; `DSSE`/`DSSE_MANAGED` dual-layer
  *   SSE-KMS. `UNENCRYPTED` is refused.
- * - Upload rules in the bucket policy (see `enforceEncryptionHeader`); SSE-C uploads are blocked both
- *   by the bucket's `blockedEncryptionTypes` and by the policy.
+ * - Upload rules in the bucket policy (see `enforceEncryptionHeader`): by default an upload that
+ *   states no encryption gets the bucket's; one that states another algorithm, another key, or a KMS
+ *   algorithm without a key (S3 would use `aws/s3`) is denied. SSE-C uploads are blocked both by the
+ *   bucket's `blockedEncryptionTypes` and by the policy.
+ * - AWS services that deliver into S3 (CloudTrail, VPC Flow Logs, Config, Firehose, …) are declared
+ *   with `writers` / `addWriter` and get write and key use through S3, scoped to their source.
  * - TLS always required (minimum TLS 1.2), versioning on, public access blocked, ACLs disabled,
  *   server access logs on, retained when the stack is deleted.
  *
@@ -66,7 +101,9 @@ interface EncryptionChoice {
  * @example
  * declare const reader: iam.IRole;
  *
- * const bucket = new EncryptedBucket(this, 'Records');
+ * const bucket = new EncryptedBucket(this, 'Records', {
+ *   writers: [BucketWriter.cloudTrail()],
+ * });
  * bucket.grantRead(reader); // s3:GetObject* and kms:Decrypt on the bucket's key
  */
 export class EncryptedBucket extends s3.Bucket {
@@ -84,6 +121,8 @@ export class EncryptedBucket extends s3.Bucket {
    * The bucket that receives this bucket's server access logs.
    */
   public readonly serverAccessLogsBucket: s3.IBucket;
+
+  private readonly writerBinder: WriterBinder;
 
   constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
     const path = childPath(scope, id);
@@ -120,26 +159,37 @@ export class EncryptedBucket extends s3.Bucket {
     });
 
     this.serverSideEncryption = choice.algorithm;
-    this.enforceEncryptionHeader = props.enforceEncryptionHeader ?? true;
+    this.enforceEncryptionHeader = props.enforceEncryptionHeader ?? false;
 
     const denySseC = blockedEncryptionTypes.some((type) => type.name === s3.BlockedEncryptionType.SSE_C.name);
     if (!denySseC) {
       Annotations.of(this).addWarningV2('cdk-kmi:sseCAllowed',
         'SSE-C uploads are not blocked (blockedEncryptionTypes leaves out SSE_C): objects may be encrypted with keys that you, not AWS, must keep (option 1).');
     }
-    const statements = uploadRuleStatements(this, {
+    const rules = uploadRuleStatements(this, {
       algorithm: choice.algorithm,
       requireHeader: this.enforceEncryptionHeader,
       key: isKms ? encryptionKey : undefined,
       awsManagedKey: isKms && !encryptionKey,
       denySseC,
     });
-    for (const statement of statements) {
+    for (const statement of rules.statements) {
       this.addToResourcePolicy(statement);
     }
+    this.writerBinder = new WriterBinder({
+      bucket: this,
+      algorithm: choice.algorithm,
+      key: isKms ? encryptionKey : undefined,
+      awsManagedKey: isKms && !encryptionKey,
+      requireHeaderStatement: rules.requireHeaderStatement,
+    });
     (this.policy!.node.defaultChild as s3.CfnBucketPolicy).policyDocument = sizeCheckedPolicy(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, this.policy!.document);
 
     this.serverAccessLogsBucket = this.configureAccessLogs(path, props);
+    for (const writer of props.writers ?? []) {
+      this.addWriter(writer);
+    }
+    addWriterChecks(this);
 
     if (choice.algorithm === 'aws:kms:dsse') {
       acknowledgeRule(this, 'S3DefaultEncryptionKMS',
@@ -149,6 +199,24 @@ export class EncryptedBucket extends s3.Bucket {
       acknowledgeRule(this, 'S3BucketReplicationEnabled',
         'Replication needs a destination bucket in another Region; set replicationRules once one exists.');
     }
+  }
+
+  /**
+   * The names of the writers declared on this bucket (`CloudTrail`, `VPC Flow Logs`, …).
+   */
+  public get writerNames(): string[] {
+    return this.writerBinder.writerNames;
+  }
+
+  /**
+   * Lets an AWS service, or a role acting for one, write objects into this bucket: write only,
+   * scoped to its source, and with a customer managed key, key use through S3 only.
+   *
+   * Throws for a writer that AWS cannot serve with this bucket's encryption (ALB access logs,
+   * Redshift audit logs and S3 server access logs on a KMS bucket), with the fix.
+   */
+  public addWriter(writer: BucketWriter): void {
+    this.writerBinder.bind(writer);
   }
 
   private configureAccessLogs(path: string, props: EncryptedBucketProps): s3.IBucket {

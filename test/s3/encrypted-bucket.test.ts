@@ -3,7 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AccessLogsBucket, EncryptedBucket, EncryptedBucketProps, KmsKeyWithRotation } from '../../src';
+import { AccessLogsBucket, BucketWriter, EncryptedBucket, EncryptedBucketProps, KmsKeyWithRotation } from '../../src';
 import { newStack, snapshotOf, synth } from '../util/app';
 
 function bucketTemplate(props?: EncryptedBucketProps) {
@@ -44,10 +44,18 @@ describe('defaults', () => {
     expect(bucket.encryptionKey).toBeInstanceOf(KmsKeyWithRotation);
     expect(bucket.serverSideEncryption).toBe('aws:kms');
   });
-  test('the strict upload rule, the key rule and the SSE-C rule are in the bucket policy', () => {
+  test('the other-algorithm rule, the two key rules and the SSE-C rule are in the bucket policy; no header rule', () => {
     const sids = bucketPolicyStatements(template).map((s) => s.Sid).filter(Boolean);
-    expect(sids).toEqual(['DenyUploadsNotStatingBucketEncryption', 'DenyUploadsNamingOtherKmsKey', 'DenySseCUploads']);
-    expect(bucket.enforceEncryptionHeader).toBe(true);
+    expect(sids).toEqual(['DenyUploadsStatingOtherEncryption', 'DenyUploadsNamingOtherKmsKey', 'DenyKmsUploadsNamingNoKey', 'DenySseCUploads']);
+    expect(bucket.enforceEncryptionHeader).toBe(false);
+  });
+  test('the key rules cover uploads and replicas', () => {
+    const rule = bucketPolicyStatements(template).find((s) => s.Sid === 'DenyKmsUploadsNamingNoKey');
+    expect(rule.Action).toEqual(['s3:PutObject', 's3:ReplicateObject']);
+    expect(rule.Condition).toEqual({
+      StringEquals: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] },
+      Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+    });
   });
   test('TLS is required, at least TLS 1.2', () => {
     const conditions = bucketPolicyStatements(template).filter((s) => s.Effect === 'Deny' && s.Action === 's3:*').map((s) => s.Condition);
@@ -97,14 +105,15 @@ describe('props', () => {
     expect(rule.Condition.StringNotEquals['s3:x-amz-server-side-encryption-aws-kms-key-id'])
       .toEqual(['arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555', '11111111-2222-3333-4444-555555555555']);
   });
-  test('S3_MANAGED gives SSE-S3, requires AES256, creates no key', () => {
+  test('S3_MANAGED gives SSE-S3, denies other algorithms, creates no key', () => {
     const { template, bucket } = bucketTemplate({ encryption: s3.BucketEncryption.S3_MANAGED });
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: Match.absent() })] },
     });
-    const rule = bucketPolicyStatements(template).find((s) => s.Sid === 'DenyUploadsNotStatingBucketEncryption');
-    expect(rule.Condition).toEqual({ StringNotEquals: { 's3:x-amz-server-side-encryption': 'AES256' } });
+    const rule = bucketPolicyStatements(template).find((s) => s.Sid === 'DenyUploadsStatingOtherEncryption');
+    expect(rule.Condition).toEqual({ Null: { 's3:x-amz-server-side-encryption': 'false' }, StringNotEquals: { 's3:x-amz-server-side-encryption': 'AES256' } });
+    expect(bucketPolicyStatements(template).map((s) => s.Sid)).not.toContain('DenyKmsUploadsNamingNoKey');
     expect(bucket.serverSideEncryption).toBe('AES256');
   });
   test('DSSE gives dual-layer SSE-KMS with a new rotating key, without bucket keys', () => {
@@ -120,13 +129,33 @@ describe('props', () => {
     const rule = bucketPolicyStatements(template).find((s) => s.Sid === 'DenyUploadsNamingOtherKmsKey');
     expect(rule.Condition).toEqual({ Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' } });
   });
-  test('enforceEncryptionHeader: false writes the lenient rule', () => {
-    const { template } = bucketTemplate({ enforceEncryptionHeader: false });
-    const rule = bucketPolicyStatements(template).find((s) => s.Sid === 'DenyUploadsStatingOtherEncryption');
-    expect(rule.Condition).toEqual({
-      Null: { 's3:x-amz-server-side-encryption': 'false' },
-      StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+  test('enforceEncryptionHeader: true puts the header rule first, for uploads only', () => {
+    const { template, bucket } = bucketTemplate({ enforceEncryptionHeader: true });
+    const [first, second] = bucketPolicyStatements(template).filter((s) => s.Sid);
+    expect(first).toMatchObject({
+      Sid: 'DenyUploadsNotStatingBucketEncryption',
+      Action: 's3:PutObject',
+      Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
     });
+    expect(second.Sid).toBe('DenyUploadsStatingOtherEncryption');
+    expect(bucket.enforceEncryptionHeader).toBe(true);
+  });
+  test('enforceEncryptionHeader: true exempts declared service writers from the header rule by aws:PrincipalServiceName', () => {
+    const { template } = bucketTemplate({ enforceEncryptionHeader: true, writers: [BucketWriter.cloudTrail(), BucketWriter.config()] });
+    const rule = bucketPolicyStatements(template).find((s) => s.Sid === 'DenyUploadsNotStatingBucketEncryption');
+    expect(rule.Condition).toEqual({
+      StringNotEquals: {
+        's3:x-amz-server-side-encryption': 'aws:kms',
+        'aws:PrincipalServiceName': ['cloudtrail.amazonaws.com', 'config.amazonaws.com'],
+      },
+    });
+  });
+  test('role writers are not exempted from the header rule', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'Firehose', { assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com') });
+    new EncryptedBucket(stack, 'Bucket', { enforceEncryptionHeader: true, writers: [BucketWriter.firehose(role)] });
+    const rule = bucketPolicyStatements(synth(stack)).find((s) => s.Sid === 'DenyUploadsNotStatingBucketEncryption');
+    expect(rule.Condition).toEqual({ StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } });
   });
   test('minimumTLSVersion 1.3 raises the TLS floor', () => {
     const { template } = bucketTemplate({ minimumTLSVersion: 1.3 });

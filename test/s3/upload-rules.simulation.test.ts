@@ -54,11 +54,6 @@ const plainHttp = { 'aws:SecureTransport': 'false' };
 const tls10 = { 's3:TlsVersion': '1.0' };
 const tls13 = { 's3:TlsVersion': '1.3' };
 
-type Case = [string, Headers, Decision];
-
-/** Rows as objects, so test names read `an upload with <name> is <expected>`. */
-const rows = (cases: Case[]) => cases.map(([name, headers, expected]) => ({ name, headers, expected }));
-
 async function upload(f: Fixture, headers: Headers): Promise<Decision> {
   return evaluate({
     principal: WRITER,
@@ -70,120 +65,110 @@ async function upload(f: Fixture, headers: Headers): Promise<Decision> {
   });
 }
 
-describe('strict SSE-KMS bucket (the default)', () => {
-  const f = fixture({});
-  test.each(rows([
-    ['no encryption header', noHeader, 'ExplicitlyDenied'],
-    ['AES256', aes256, 'ExplicitlyDenied'],
-    ['aws:kms with the bucket key ARN', kmsWithBucketKey, 'Allowed'],
-    ['aws:kms with the bucket key ID', kmsWithBucketKeyId, 'Allowed'],
-    ['aws:kms naming no key', kmsNamingNoKey, 'Allowed'],
-    ['aws:kms with another key', kmsWithOtherKey, 'ExplicitlyDenied'],
-    ['SSE-C', sseC, 'ExplicitlyDenied'],
-    ['aws:kms over plain HTTP', over(plainHttp, kmsWithBucketKey), 'ExplicitlyDenied'],
-    ['aws:kms over TLS 1.0', over(tls10, kmsWithBucketKey), 'ExplicitlyDenied'],
-    ['aws:kms over TLS 1.3', over(tls13, kmsWithBucketKey), 'Allowed'],
-  ]))('an upload with $name is $expected', async ({ headers, expected }) => {
-    expect(await upload(f, headers)).toEqual(expected);
-  });
-});
+/**
+ * PutObject, CopyObject (into the bucket) and CreateMultipartUpload are all authorized as
+ * `s3:PutObject` on the destination object, with the same encryption headers and condition keys
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html, and the
+ * "Permissions" section of https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html and
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html). CopyObject adds
+ * `x-amz-copy-source`. A copy that states no encryption gets the destination's default encryption.
+ */
+const SHAPES: Array<[string, Record<string, string>]> = [
+  ['PutObject', {}],
+  ['CopyObject', { 's3:x-amz-copy-source': 'other-bucket/records/report.csv' }],
+  ['CreateMultipartUpload', {}],
+];
 
-describe('lenient SSE-KMS bucket (enforceEncryptionHeader: false)', () => {
-  const f = fixture({ enforceEncryptionHeader: false });
-  test.each(rows([
-    ['no encryption header', noHeader, 'Allowed'],
-    ['AES256', aes256, 'ExplicitlyDenied'],
-    ['aws:kms with the bucket key ARN', kmsWithBucketKey, 'Allowed'],
-    ['aws:kms naming no key', kmsNamingNoKey, 'Allowed'],
-    ['aws:kms with another key', kmsWithOtherKey, 'ExplicitlyDenied'],
-    ['aws:kms:dsse', dsseNamingNoKey, 'ExplicitlyDenied'],
-    ['SSE-C', sseC, 'ExplicitlyDenied'],
-    ['no header over plain HTTP', over(plainHttp, noHeader), 'ExplicitlyDenied'],
-    ['no header over TLS 1.0', over(tls10, noHeader), 'ExplicitlyDenied'],
-    ['no header over TLS 1.3', over(tls13, noHeader), 'Allowed'],
-  ]))('an upload with $name is $expected', async ({ headers, expected }) => {
-    expect(await upload(f, headers)).toEqual(expected);
-  });
-});
+const ALIAS = 'alias/records';
+const ALIAS_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:alias/records`;
+const kmsWithAlias: Headers = () => ({ [SSE]: 'aws:kms', [KEY]: ALIAS });
+const kmsWithAliasArn: Headers = () => ({ [SSE]: 'aws:kms', [KEY]: ALIAS_ARN });
+const keyIdWithoutAlgorithm: Headers = (f) => ({ [KEY]: f.bucketKeyArn! });
+const dsseWithBucketKeyId: Headers = (f) => ({ [SSE]: 'aws:kms:dsse', [KEY]: f.bucketKeyId! });
 
-describe('strict SSE-S3 bucket (encryption: S3_MANAGED)', () => {
-  const f = fixture({ encryption: s3.BucketEncryption.S3_MANAGED });
-  test.each(rows([
-    ['no encryption header', noHeader, 'ExplicitlyDenied'],
-    ['AES256', aes256, 'Allowed'],
-    ['aws:kms naming no key', kmsNamingNoKey, 'ExplicitlyDenied'],
-    ['aws:kms with another key', kmsWithOtherKey, 'ExplicitlyDenied'],
-    ['SSE-C', sseC, 'ExplicitlyDenied'],
-    ['AES256 over plain HTTP', over(plainHttp, aes256), 'ExplicitlyDenied'],
-    ['AES256 over TLS 1.0', over(tls10, aes256), 'ExplicitlyDenied'],
-    ['AES256 over TLS 1.3', over(tls13, aes256), 'Allowed'],
-  ]))('an upload with $name is $expected', async ({ headers, expected }) => {
-    expect(await upload(f, headers)).toEqual(expected);
-  });
-});
+const A: Decision = 'Allowed';
+const D: Decision = 'ExplicitlyDenied';
 
-describe('lenient SSE-S3 bucket', () => {
-  const f = fixture({ encryption: s3.BucketEncryption.S3_MANAGED, enforceEncryptionHeader: false });
-  test.each(rows([
-    ['no encryption header', noHeader, 'Allowed'],
-    ['AES256', aes256, 'Allowed'],
-    ['aws:kms naming no key', kmsNamingNoKey, 'ExplicitlyDenied'],
-    ['SSE-C', sseC, 'ExplicitlyDenied'],
-  ]))('an upload with $name is $expected', async ({ headers, expected }) => {
-    expect(await upload(f, headers)).toEqual(expected);
-  });
-});
+/** [request, expected on the default bucket, expected with enforceEncryptionHeader: true]. */
+type ModeCase = [string, Headers, Decision, Decision];
 
-describe('strict DSSE-KMS bucket (encryption: DSSE)', () => {
-  const f = fixture({ encryption: s3.BucketEncryption.DSSE });
-  test.each(rows([
-    ['no encryption header', noHeader, 'ExplicitlyDenied'],
-    ['AES256', aes256, 'ExplicitlyDenied'],
-    ['aws:kms with the bucket key', kmsWithBucketKey, 'ExplicitlyDenied'],
-    ['aws:kms naming no key', kmsNamingNoKey, 'ExplicitlyDenied'],
-    ['aws:kms with another key', kmsWithOtherKey, 'ExplicitlyDenied'],
-    ['aws:kms:dsse with the bucket key', dsseWithBucketKey, 'Allowed'],
-    ['aws:kms:dsse naming no key', dsseNamingNoKey, 'Allowed'],
-    ['aws:kms:dsse with another key', dsseWithOtherKey, 'ExplicitlyDenied'],
-    ['SSE-C', sseC, 'ExplicitlyDenied'],
-    ['aws:kms:dsse over plain HTTP', over(plainHttp, dsseWithBucketKey), 'ExplicitlyDenied'],
-    ['aws:kms:dsse over TLS 1.0', over(tls10, dsseWithBucketKey), 'ExplicitlyDenied'],
-    ['aws:kms:dsse over TLS 1.3', over(tls13, dsseWithBucketKey), 'Allowed'],
-  ]))('an upload with $name is $expected', async ({ headers, expected }) => {
-    expect(await upload(f, headers)).toEqual(expected);
+/**
+ * Runs every case as each request shape, against the bucket built with `props` in both modes: the
+ * default (`enforceEncryptionHeader` unset) and header-enforcing.
+ */
+function uploadMatrix(title: string, props: EncryptedBucketProps, cases: ModeCase[]): void {
+  describe(title, () => {
+    const modes: Array<[string, Fixture, 2 | 3]> = [
+      ['default', fixture(props), 2],
+      ['header-enforcing', fixture({ ...props, enforceEncryptionHeader: true }), 3],
+    ];
+    const rowsOf = modes.flatMap(([mode, f, column]) => SHAPES.flatMap(([shape, extra]) => cases.map((c) => ({
+      mode, shape, name: c[0], f, headers: over(extra, c[1]), expected: c[column],
+    }))));
+    test.each(rowsOf)('$mode bucket: $shape with $name is $expected', async ({ f, headers, expected }) => {
+      expect(await upload(f, headers)).toEqual(expected);
+    });
   });
-});
+}
 
-describe('lenient DSSE-KMS bucket', () => {
-  const f = fixture({ encryption: s3.BucketEncryption.DSSE, enforceEncryptionHeader: false });
-  test.each(rows([
-    ['no encryption header', noHeader, 'Allowed'],
-    ['aws:kms naming no key', kmsNamingNoKey, 'ExplicitlyDenied'],
-    ['aws:kms:dsse with another key', dsseWithOtherKey, 'ExplicitlyDenied'],
-    ['SSE-C', sseC, 'ExplicitlyDenied'],
-  ]))('an upload with $name is $expected', async ({ headers, expected }) => {
-    expect(await upload(f, headers)).toEqual(expected);
-  });
-});
+uploadMatrix('SSE-KMS bucket with its customer managed key (the default encryption)', {}, [
+  ['no encryption header', noHeader, A, D],
+  ['AES256', aes256, D, D],
+  ['aws:kms with the bucket key ARN', kmsWithBucketKey, A, A],
+  ['aws:kms with the bucket key ID', kmsWithBucketKeyId, A, A],
+  // The policy compares the header with the key ARN and key ID; an alias is not resolved, so it is denied.
+  ['aws:kms with an alias name', kmsWithAlias, D, D],
+  ['aws:kms with an alias ARN', kmsWithAliasArn, D, D],
+  // Key integrity: S3 would encrypt under aws/s3 (API_PutObject.html, x-amz-server-side-encryption-aws-kms-key-id).
+  ['aws:kms naming no key', kmsNamingNoKey, D, D],
+  ['aws:kms with another key', kmsWithOtherKey, D, D],
+  ['the bucket key ARN without an algorithm', keyIdWithoutAlgorithm, A, D],
+  ['aws:kms:dsse with the bucket key', dsseWithBucketKey, D, D],
+  ['aws:kms:dsse naming no key', dsseNamingNoKey, D, D],
+  ['SSE-C', sseC, D, D],
+  ['SSE-C and aws:kms with the bucket key', (f) => ({ ...sseC(f), ...kmsWithBucketKey(f) }), D, D],
+  ['aws:kms with the bucket key over plain HTTP', over(plainHttp, kmsWithBucketKey), D, D],
+  ['aws:kms with the bucket key over TLS 1.0', over(tls10, kmsWithBucketKey), D, D],
+  ['aws:kms with the bucket key over TLS 1.3', over(tls13, kmsWithBucketKey), A, A],
+  ['no encryption header over plain HTTP', over(plainHttp, noHeader), D, D],
+]);
 
-describe('strict SSE-KMS bucket on the AWS managed key (encryption: KMS_MANAGED)', () => {
-  const f = fixture({ encryption: s3.BucketEncryption.KMS_MANAGED });
-  test.each(rows([
-    ['no encryption header', noHeader, 'ExplicitlyDenied'],
-    ['AES256', aes256, 'ExplicitlyDenied'],
-    ['aws:kms naming no key', kmsNamingNoKey, 'Allowed'],
-    ['aws:kms with a customer managed key', kmsWithOtherKey, 'ExplicitlyDenied'],
-    ['SSE-C', sseC, 'ExplicitlyDenied'],
-    ['aws:kms over plain HTTP', over(plainHttp, kmsNamingNoKey), 'ExplicitlyDenied'],
-    ['aws:kms over TLS 1.0', over(tls10, kmsNamingNoKey), 'ExplicitlyDenied'],
-    ['aws:kms over TLS 1.3', over(tls13, kmsNamingNoKey), 'Allowed'],
-  ]))('an upload with $name is $expected', async ({ headers, expected }) => {
-    expect(await upload(f, headers)).toEqual(expected);
-  });
-});
+uploadMatrix('DSSE-KMS bucket (encryption: DSSE)', { encryption: s3.BucketEncryption.DSSE }, [
+  ['no encryption header', noHeader, A, D],
+  ['AES256', aes256, D, D],
+  ['aws:kms with the bucket key', kmsWithBucketKey, D, D],
+  ['aws:kms naming no key', kmsNamingNoKey, D, D],
+  ['aws:kms:dsse with the bucket key ARN', dsseWithBucketKey, A, A],
+  ['aws:kms:dsse with the bucket key ID', dsseWithBucketKeyId, A, A],
+  ['aws:kms:dsse naming no key', dsseNamingNoKey, D, D],
+  ['aws:kms:dsse with another key', dsseWithOtherKey, D, D],
+  ['SSE-C', sseC, D, D],
+  ['aws:kms:dsse with the bucket key over TLS 1.0', over(tls10, dsseWithBucketKey), D, D],
+]);
 
-describe('SSE-C allowed on request (blockedEncryptionTypes: [NONE], lenient)', () => {
-  const f = fixture({ blockedEncryptionTypes: [s3.BlockedEncryptionType.NONE], enforceEncryptionHeader: false });
+uploadMatrix('SSE-S3 bucket (encryption: S3_MANAGED)', { encryption: s3.BucketEncryption.S3_MANAGED }, [
+  ['no encryption header', noHeader, A, D],
+  ['AES256', aes256, A, A],
+  ['aws:kms naming no key', kmsNamingNoKey, D, D],
+  ['aws:kms with another key', kmsWithOtherKey, D, D],
+  ['aws:kms:dsse naming no key', dsseNamingNoKey, D, D],
+  ['SSE-C', sseC, D, D],
+  ['AES256 over plain HTTP', over(plainHttp, aes256), D, D],
+  ['AES256 over TLS 1.3', over(tls13, aes256), A, A],
+]);
+
+uploadMatrix('SSE-KMS bucket on the AWS managed key (encryption: KMS_MANAGED)', { encryption: s3.BucketEncryption.KMS_MANAGED }, [
+  ['no encryption header', noHeader, A, D],
+  ['AES256', aes256, D, D],
+  // aws/s3 is this bucket's key: naming no key is what its uploads must do.
+  ['aws:kms naming no key', kmsNamingNoKey, A, A],
+  ['aws:kms with a customer managed key', kmsWithOtherKey, D, D],
+  ['SSE-C', sseC, D, D],
+  ['aws:kms over TLS 1.0', over(tls10, kmsNamingNoKey), D, D],
+]);
+
+describe('SSE-C allowed on request (blockedEncryptionTypes: [NONE])', () => {
+  const f = fixture({ blockedEncryptionTypes: [s3.BlockedEncryptionType.NONE] });
   test('an SSE-C upload is allowed by the policy', async () => {
     expect(await upload(f, sseC)).toEqual('Allowed');
   });
@@ -218,7 +203,7 @@ describe('grants', () => {
       .toEqual('Allowed');
   });
   test('grantRead does not let the role upload', async () => {
-    expect(await evaluate({ ...as('Reader'), action: 's3:PutObject', resource: `${resolver.bucketArn(bucketId)}/a.csv`, context: { [SSE]: 'aws:kms' }, resourcePolicy: bucketPolicy }))
+    expect(await evaluate({ ...as('Reader'), action: 's3:PutObject', resource: `${resolver.bucketArn(bucketId)}/a.csv`, resourcePolicy: bucketPolicy }))
       .toEqual('ImplicitlyDenied');
   });
   test('a role without a grant can neither get objects nor decrypt', async () => {
@@ -226,5 +211,51 @@ describe('grants', () => {
       .toEqual('ImplicitlyDenied');
     expect(await evaluate({ ...as('Stranger'), action: 'kms:Decrypt', resource: resolver.keyArn(keyId), resourcePolicy: keyPolicy }))
       .toEqual('ImplicitlyDenied');
+  });
+});
+
+describe.each([
+  ['grantWrite', (b: EncryptedBucket, r: iam.IGrantable) => b.grantWrite(r)],
+  ['grantPut', (b: EncryptedBucket, r: iam.IGrantable) => b.grantPut(r)],
+  ['grantReadWrite', (b: EncryptedBucket, r: iam.IGrantable) => b.grantReadWrite(r)],
+])('application code given %s, uploading with no encryption parameters', (_, grant) => {
+  // What SDK code sends by default: PutObject with no x-amz-server-side-encryption headers. S3 then
+  // applies the bucket's default encryption and calls kms:GenerateDataKey on the bucket's key with the
+  // caller's credentials, through S3, with the encryption context aws:s3:arn
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
+  const build = (props: EncryptedBucketProps) => {
+    const stack = newStack();
+    const bucket = new EncryptedBucket(stack, 'Bucket', props);
+    grant(bucket, new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    const resolver = new TemplateResolver(synth(stack).toJSON());
+    const roleId = resolver.logicalId('AWS::IAM::Role', 'App');
+    const keyId = resolver.logicalId('AWS::KMS::Key', 'BucketKey');
+    const bucketArn = resolver.bucketArn(resolver.logicalId('AWS::S3::Bucket', 'Bucket'));
+    const as = { principal: resolver.roleArn(roleId), identityPolicies: resolver.identityPolicies(roleId) };
+    return {
+      put: () => evaluate({
+        ...as,
+        action: 's3:PutObject',
+        resource: `${bucketArn}/uploads/a.json`,
+        resourcePolicy: resolver.properties(resolver.logicalId('AWS::S3::BucketPolicy', 'BucketPolicy')).PolicyDocument,
+      }),
+      generateDataKey: () => evaluate({
+        ...as,
+        action: 'kms:GenerateDataKey',
+        resource: resolver.keyArn(keyId),
+        context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:s3:arn': bucketArn },
+        resourcePolicy: resolver.properties(keyId).KeyPolicy,
+      }),
+    };
+  };
+  const byDefault = build({});
+  test('is allowed by the default bucket', async () => {
+    expect(await byDefault.put()).toBe('Allowed');
+  });
+  test('and S3 may generate the data key under the bucket key for it', async () => {
+    expect(await byDefault.generateDataKey()).toBe('Allowed');
+  });
+  test('is denied by a header-enforcing bucket (it must send aws:kms and the bucket key ARN)', async () => {
+    expect(await build({ enforceEncryptionHeader: true }).put()).toBe('ExplicitlyDenied');
   });
 });

@@ -23,21 +23,36 @@ export async function evaluate(request: Request): Promise<Decision> {
       principal: request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: ACCOUNT },
-      contextVariables: {
+      contextVariables: standInKeys({
         'aws:SecureTransport': 'true',
         ...(request.action.startsWith('s3:') ? { 's3:TlsVersion': '1.2' } : {}),
         ...request.context,
-      },
+      }),
     },
-    identityPolicies: request.identityPolicies ?? [],
+    identityPolicies: standInKeys(request.identityPolicies ?? []),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: request.resourcePolicy,
+    resourcePolicy: standInKeys(request.resourcePolicy),
   }, { simulationMode: 'Strict' });
   if (result.resultType === 'error') {
     throw new Error(`simulation failed: ${JSON.stringify(result.errors)}`);
   }
   return result.overallResult;
+}
+
+/**
+ * iam-simulate recognizes a variable condition key only when its variable part follows a `/`
+ * (`aws:PrincipalTag/<key>`): it drops `kms:EncryptionContext:<key>` from the request context, so a
+ * policy condition on it could never match. The same key is therefore renamed, in the policies and in
+ * the request alike, to a stand-in the simulator keeps (`aws:PrincipalTag/kms-ec-<key>`), a single-
+ * valued string key compared by the same operators: the evaluation is unchanged otherwise. No policy
+ * of the library conditions on principal tags, so the stand-in cannot collide.
+ */
+function standInKeys<T>(value: T): T {
+  if (value === undefined) {
+    return value;
+  }
+  return JSON.parse(JSON.stringify(value).replace(/kms:EncryptionContext:/gi, 'aws:PrincipalTag/kms-ec-'));
 }
 
 /** An identity policy that allows everything: what an administrator's role typically has. */
