@@ -4,7 +4,8 @@
  * values built by the stand-ins below, and its app is synthesized, so construct validations,
  * circular dependencies and CloudFormation resolution all run. The templates go to the cfn-lint tier.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
@@ -146,8 +147,28 @@ test('the README has TypeScript examples to run', () => {
   expect(examples.length).toBeGreaterThanOrEqual(18);
 });
 
+/**
+ * Examples point at their own content by relative path (`Source.asset('./site')`): each runs in a
+ * folder of its own where those paths exist, holding one file.
+ */
+function inFolderWithAssets(example: Example, run: () => void): void {
+  const folder = mkdtempSync(join(tmpdir(), 'kmi-readme-'));
+  for (const [, path] of example.code.matchAll(/(?:Source\.asset|fromAsset)\(\s*'([^']+)'/g)) {
+    mkdirSync(join(folder, path), { recursive: true });
+    writeFileSync(join(folder, path, 'index.html'), '<p>example content</p>\n');
+  }
+  const cwd = process.cwd();
+  process.chdir(folder);
+  try {
+    run();
+  } finally {
+    process.chdir(cwd);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 describe.each(examples.map(e => [e.line, e]))('README example at line %i', (_line, example) => {
-  test('synthesizes', () => {
+  test('synthesizes', () => inFolderWithAssets(example as Example, () => {
     const { Fixture } = load(asModule(example as Example));
     // A complete program (fixture without a stack) built and synthesized its own app as it ran.
     if (!Fixture) return;
@@ -156,7 +177,7 @@ describe.each(examples.map(e => [e.line, e]))('README example at line %i', (_lin
     const template = runExample(app, stack);
     // An example that builds (and synthesizes) an app of its own leaves the fixture stack empty.
     if (!/new App\(/.test((example as Example).code)) expect(template.Resources).toBeDefined();
-  });
+  }));
 });
 
 describe('the example runner', () => {
