@@ -23,3 +23,4 @@ export * from './cloudhsm/cloudhsm-cluster';
 export * from './cloudhsm/cluster-trust-anchor';
 export * from './cloudhsm/custom-key-store-key';
 export * from './cloudhsm/custom-key-store-key-rotation';
+export * from './rds/encrypted-database-instance';
