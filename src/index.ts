@@ -24,3 +24,5 @@ export * from './cloudhsm/cluster-trust-anchor';
 export * from './cloudhsm/custom-key-store-key';
 export * from './cloudhsm/custom-key-store-key-rotation';
 export * from './rds/encrypted-database-instance';
+export * from './rds/encrypted-database-cluster';
+export * from './rds/encrypted-database-read-replica';

@@ -9,7 +9,7 @@ import {
   allowLogsService, checkPrivateSubnets, defaultPrivateSubnets, exportedLogGroups, generatedIdentifier, manageMasterPassword,
   masterUsername, newDatabaseKey, refuseBoolean,
 } from './database-parts';
-import { checkTlsParameters, DB2_TLS_PORT, EngineFamily, exportableLogTypes, ORACLE_NETWORK_ENCRYPTION, requireKnownEngine, tlsParameters } from './engine-rules';
+import { checkIamAuthentication, checkTlsParameters, DB2_TLS_PORT, EngineFamily, exportableLogTypes, ORACLE_NETWORK_ENCRYPTION, requireKnownEngine, tlsParameters } from './engine-rules';
 import { acknowledgeDatabaseChoices } from './nag-acknowledgements';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
 import { childPath, KmiValidationError } from '../private/errors';
@@ -48,10 +48,11 @@ export interface EncryptedDatabaseInstanceProps extends rds.DatabaseInstanceProp
   readonly publiclyAccessible?: boolean;
 
   /**
-   * Must be true or unset: IAM database authentication is always on (IAM decides who may connect,
-   * and `grantConnect` grants it).
+   * IAM database authentication (IAM decides who may connect, and `grantConnect` grants it): always on
+   * where the engine supports it (MariaDB, MySQL, PostgreSQL); off on SQL Server, Oracle and Db2, which
+   * do not (they use Kerberos, `domain`). Another value is refused.
    *
-   * @default true
+   * @default - true where the engine supports it
    */
   readonly iamAuthentication?: boolean;
 
@@ -170,7 +171,7 @@ export interface EncryptedDatabaseInstanceProps extends rds.DatabaseInstanceProp
  *   construct owns: PostgreSQL and SQL Server `rds.force_ssl`, MySQL and MariaDB
  *   `require_secure_transport`, Db2 `DB2COMM` = SSL (TLS on port 50443). Oracle requires native network
  *   encryption through an option group, because its SSL option leaves the clear-text port open.
- * - IAM database authentication on; not publicly accessible, in private subnets; Multi-AZ; deletion
+ * - IAM database authentication on (where the engine has it); not publicly accessible, in private subnets; Multi-AZ; deletion
  *   protection and a final snapshot on removal (`RemovalPolicy.SNAPSHOT`).
  *
  * Option 2: a `storageEncryptionKey` in a CloudHSM custom key store. KMS keys in a CloudHSM key store
@@ -228,7 +229,7 @@ export class EncryptedDatabaseInstance extends rds.DatabaseInstance {
       storageEncrypted: true,
       storageEncryptionKey: storageKey,
       publiclyAccessible: false,
-      iamAuthentication: true,
+      iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication),
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
       multiAz: props.multiAz ?? true,
@@ -280,7 +281,6 @@ export class EncryptedDatabaseInstance extends rds.DatabaseInstance {
 function validateProps(path: string, props: EncryptedDatabaseInstanceProps): EngineFamily {
   refuseBoolean(path, 'storageEncrypted', props.storageEncrypted, true, 'the storage is always encrypted', 'Use rds.DatabaseInstance for an unencrypted instance.');
   refuseBoolean(path, 'publiclyAccessible', props.publiclyAccessible, false, 'the instance is never public', 'Reach it from the VPC, through a VPN, Direct Connect or a bastion.');
-  refuseBoolean(path, 'iamAuthentication', props.iamAuthentication, true, 'IAM database authentication is always on');
   const family = requireKnownEngine(path, props.engine.engineType, props.engine.parameterGroupFamily);
   if (props.parameterGroup !== undefined) {
     throw new KmiValidationError({

@@ -156,3 +156,28 @@ export function requireKnownEngine(path: string, engineType: string, parameterGr
   }
   return family;
 }
+
+/**
+ * Whether the engine supports IAM database authentication: MariaDB, MySQL, PostgreSQL and Aurora do;
+ * SQL Server, Oracle and Db2 do not (they authenticate directory users with Kerberos, `domain`).
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html#UsingWithRDS.IAMDBAuth.Availability
+ */
+export function supportsIamAuthentication(family: EngineFamily): boolean {
+  return family !== 'sqlserver' && family !== 'oracle' && family !== 'db2';
+}
+
+/** Refuses `iamAuthentication` false where the engine supports it, and true where it does not. */
+export function checkIamAuthentication(path: string, family: EngineFamily, given: boolean | undefined): boolean {
+  const supported = supportsIamAuthentication(family);
+  if (given !== undefined && !Token.isUnresolved(given) && given !== supported) {
+    throw new KmiValidationError({
+      path,
+      prop: 'iamAuthentication',
+      given: `${given}`,
+      allowed: supported ? 'true or unset (IAM database authentication is always on)'
+        : `false or unset (${family} does not support IAM database authentication)`,
+      fix: supported ? undefined : 'Authenticate directory users with Kerberos (`domain`).',
+    });
+  }
+  return supported;
+}

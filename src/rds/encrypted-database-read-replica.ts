@@ -1,0 +1,165 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { checkPrivateSubnets, defaultPrivateSubnets, newDatabaseKey, refuseBoolean, UNENCRYPTED_SOURCE_FIX } from './database-parts';
+import { checkIamAuthentication, DB2_TLS_PORT, requireKnownEngine, tlsParameters } from './engine-rules';
+import { acknowledgeDatabaseChoices } from './nag-acknowledgements';
+import { childPath, KmiValidationError } from '../private/errors';
+
+/**
+ * Properties of an `EncryptedDatabaseInstanceReadReplica`.
+ *
+ * All of `rds.DatabaseInstanceReadReplicaProps` apply; the props re-declared here have another
+ * default, or are refused with some values.
+ */
+export interface EncryptedDatabaseInstanceReadReplicaProps extends rds.DatabaseInstanceReadReplicaProps {
+  /**
+   * Must be true or unset: the replica is always encrypted.
+   *
+   * @default true
+   */
+  readonly storageEncrypted?: boolean;
+
+  /**
+   * The KMS key that encrypts the replica: a key of the replica's Region. RDS re-encrypts a
+   * cross-Region replica under it; a KMS key is usable only in its own Region.
+   *
+   * @default - a new `KmsKeyWithRotation` in the replica's stack (so in its Region)
+   */
+  readonly storageEncryptionKey?: kms.IKeyRef;
+
+  /**
+   * Must be false or unset: the replica is never publicly accessible.
+   *
+   * @default false
+   */
+  readonly publiclyAccessible?: boolean;
+
+  /**
+   * IAM database authentication: always on where the engine supports it (MariaDB, MySQL, PostgreSQL);
+   * off on SQL Server, Oracle and Db2, which do not.
+   *
+   * @default - true where the engine supports it
+   */
+  readonly iamAuthentication?: boolean;
+
+  /**
+   * Whether the replica may be deleted before deletion protection is turned off.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * A standby of the replica in a second Availability Zone.
+   *
+   * @default true
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * Must be unset: the replica gets a parameter group of its own that requires TLS.
+   *
+   * @default - a parameter group the construct creates
+   */
+  readonly parameterGroup?: rds.IParameterGroup;
+
+  /**
+   * Where the replica goes: private or isolated subnets only.
+   *
+   * @default - the VPC's private subnets, or its isolated subnets if it has no private ones
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+}
+
+/**
+ * A read replica of an encrypted RDS instance, in the same or another Region, encrypted with a key of
+ * its own Region, requiring TLS, private and with IAM authentication.
+ *
+ * RDS cannot make an encrypted replica of an unencrypted instance; a source defined in the app whose
+ * storage is not encrypted is refused, with the documented path: snapshot, copy the snapshot with a
+ * KMS key, restore the copy
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html#Overview.Encryption.Limitations).
+ * A cross-Region replica takes a key of the destination Region
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html).
+ *
+ * @example
+ * declare const source: EncryptedDatabaseInstance;
+ * declare const vpc: ec2.IVpc;
+ *
+ * new EncryptedDatabaseInstanceReadReplica(this, 'Replica', {
+ *   sourceDatabaseInstance: source,
+ *   instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+ *   vpc,
+ * });
+ */
+export class EncryptedDatabaseInstanceReadReplica extends rds.DatabaseInstanceReadReplica {
+  /** The key of the replica's Region that encrypts it. */
+  public readonly storageEncryptionKey: kms.IKeyRef;
+
+  constructor(scope: Construct, id: string, props: EncryptedDatabaseInstanceReadReplicaProps) {
+    const path = childPath(scope, id);
+    refuseBoolean(path, 'storageEncrypted', props.storageEncrypted, true, 'the replica is always encrypted');
+    refuseBoolean(path, 'publiclyAccessible', props.publiclyAccessible, false, 'the replica is never public');
+      if (props.parameterGroup !== undefined) {
+      throw new KmiValidationError({ path, prop: 'parameterGroup', given: 'a parameter group', allowed: 'unset (the replica gets one that requires TLS)' });
+    }
+    checkPrivateSubnets(path, props.vpc, props.vpcSubnets);
+    const engine = props.sourceDatabaseInstance.engine;
+    if (engine === undefined) {
+      throw new KmiValidationError({
+        path,
+        prop: 'sourceDatabaseInstance',
+        given: 'an instance without an engine',
+        allowed: 'an instance whose engine is known (defined in the app, or imported with fromDatabaseInstanceAttributes({ engine }))',
+        fix: 'The replica\'s TLS parameter goes in a parameter group of the source engine\'s family.',
+      });
+    }
+    const family = requireKnownEngine(path, engine.engineType, engine.parameterGroupFamily);
+    refuseUnencryptedSource(path, props.sourceDatabaseInstance);
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const storageKey = props.storageEncryptionKey
+      ?? newDatabaseKey(scope, `${id}Key`, `Encrypts the RDS read replica ${path}`, removalPolicy);
+    const parameterGroup = new rds.ParameterGroup(scope, `${id}Parameters`, {
+      engine,
+      description: `TLS required on ${path}`,
+      parameters: tlsParameters(family, DB2_TLS_PORT),
+    });
+
+    super(scope, id, {
+      ...props,
+      storageEncrypted: true,
+      storageEncryptionKey: storageKey,
+      publiclyAccessible: false,
+      iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication),
+      deletionProtection: props.deletionProtection ?? true,
+      multiAz: props.multiAz ?? true,
+      removalPolicy,
+      parameterGroup,
+      vpcSubnets: props.vpcSubnets ?? defaultPrivateSubnets(props.vpc),
+    });
+    this.storageEncryptionKey = storageKey;
+    acknowledgeDatabaseChoices(this);
+  }
+}
+
+/** Refuses a source instance defined in this app whose storage is not encrypted. */
+function refuseUnencryptedSource(path: string, source: rds.IDatabaseInstance): void {
+  const cfn = source.node.defaultChild;
+  if (!(cfn instanceof rds.CfnDBInstance)) {
+    return; // imported: RDS itself refuses an encrypted replica of an unencrypted source
+  }
+  const encrypted = Stack.of(cfn).resolve(cfn.storageEncrypted);
+  if (encrypted !== true && encrypted !== 'true') {
+    throw new KmiValidationError({
+      path,
+      prop: 'sourceDatabaseInstance',
+      given: `${source.node.path}, whose storage is not encrypted`,
+      allowed: 'an instance with encrypted storage',
+      fix: UNENCRYPTED_SOURCE_FIX,
+    });
+  }
+}
