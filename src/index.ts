@@ -26,3 +26,5 @@ export * from './cloudhsm/custom-key-store-key-rotation';
 export * from './rds/encrypted-database-instance';
 export * from './rds/encrypted-database-cluster';
 export * from './rds/encrypted-database-read-replica';
+export * from './dynamodb/encrypted-table';
+export * from './field-level/field-level-encryption-keys';
