@@ -208,7 +208,8 @@ export class EncryptedDatabaseCluster extends rds.DatabaseCluster {
       ...props,
       storageEncrypted: true,
       storageEncryptionKey: storageKey,
-      iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication),
+      // Left unset where the engine has no IAM authentication, so the template states nothing it cannot have.
+      iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication) ? true : undefined,
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
       vpcSubnets: props.vpc !== undefined ? props.vpcSubnets ?? defaultPrivateSubnets(props.vpc) : props.vpcSubnets,

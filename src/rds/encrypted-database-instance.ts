@@ -229,7 +229,8 @@ export class EncryptedDatabaseInstance extends rds.DatabaseInstance {
       storageEncrypted: true,
       storageEncryptionKey: storageKey,
       publiclyAccessible: false,
-      iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication),
+      // Left unset where the engine has no IAM authentication, so the template states nothing it cannot have.
+      iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication) ? true : undefined,
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
       multiAz: props.multiAz ?? true,

@@ -134,7 +134,8 @@ export class EncryptedDatabaseInstanceReadReplica extends rds.DatabaseInstanceRe
       storageEncrypted: true,
       storageEncryptionKey: storageKey,
       publiclyAccessible: false,
-      iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication),
+      // Left unset where the engine has no IAM authentication, so the template states nothing it cannot have.
+      iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication) ? true : undefined,
       deletionProtection: props.deletionProtection ?? true,
       multiAz: props.multiAz ?? true,
       removalPolicy,
