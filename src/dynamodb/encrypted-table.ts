@@ -40,13 +40,6 @@ export interface EncryptedTableProps extends dynamodb.TablePropsV2 {
   readonly pointInTimeRecoverySpecification?: dynamodb.PointInTimeRecoverySpecification;
 
   /**
-   * Must be true or unset (deprecated in aws-cdk-lib; use `pointInTimeRecoverySpecification`).
-   *
-   * @default true
-   */
-  readonly pointInTimeRecovery?: boolean;
-
-  /**
    * Whether the table may be deleted before deletion protection is turned off.
    *
    * @default true
@@ -99,10 +92,11 @@ export class EncryptedTable extends dynamodb.TableV2 {
         removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       })
       : undefined;
+    // The deprecated pointInTimeRecovery is left out (false is refused above; PITR is always on).
+    const { pointInTimeRecovery: _deprecated, allowAwsOwnedKey: _allow, ...tableProps } = props;
     super(scope, id, {
-      ...props,
+      ...tableProps,
       encryption: props.encryption ?? dynamodb.TableEncryptionV2.customerManagedKey(tableKey!),
-      pointInTimeRecovery: undefined,
       pointInTimeRecoverySpecification: props.pointInTimeRecoverySpecification ?? { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
@@ -123,6 +117,7 @@ function validateProps(path: string, props: EncryptedTableProps): void {
       fix: 'An AWS owned key lives outside your account: you cannot see its policy, audit its use in CloudTrail or revoke it.',
     });
   }
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   if (props.pointInTimeRecovery === false) {
     throw new KmiValidationError({ path, prop: 'pointInTimeRecovery', given: 'false', allowed: 'true or unset (point-in-time recovery is always on)' });
   }

@@ -60,11 +60,46 @@ export function exportedLogGroups(scope: Construct, kind: 'instance' | 'cluster'
   });
 }
 
+/** What a database needs to export its logs encrypted. */
+export interface LogExportOptions {
+  readonly kind: 'instance' | 'cluster';
+  /** The database identifier as given (RDS keeps identifiers in lower case). */
+  readonly identifier: string;
+  readonly types: string[];
+  /** The key given for the logs, if any. */
+  readonly givenKey?: kms.IKey;
+  /** The storage key the construct created, if it created one. */
+  readonly ownKey?: kms.IKey;
+  readonly retention?: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly path: string;
+}
+
+/**
+ * Creates the encrypted log groups of a database before it (the database depends on them) and returns
+ * the key that encrypts them: the one given, else the storage key the construct created, else a new
+ * `KmsKeyWithRotation`; a key the construct chose is allowed to CloudWatch Logs for these groups.
+ */
+export function encryptLogExports(database: Construct, cfn: rds.CfnDBInstance | rds.CfnDBCluster, options: LogExportOptions): kms.IKey {
+  const identifier = Token.isUnresolved(options.identifier) ? options.identifier : options.identifier.toLowerCase();
+  const key = options.givenKey ?? options.ownKey
+    ?? new KmsKeyWithRotation(database, 'LogsKey', { description: `Encrypts the log groups of the RDS ${options.kind} ${options.path}` });
+  if (options.givenKey === undefined) {
+    allowLogsService(key, options.kind, identifier);
+  }
+  const groups = exportedLogGroups(database, options.kind, identifier, options.types, key,
+    options.retention ?? logs.RetentionDays.TEN_YEARS,
+    options.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+  groups.forEach((group) => cfn.node.addDependency(group));
+  return key;
+}
+
 /** Lets CloudWatch Logs use `key` for the log groups of one database, and nothing else. */
 export function allowLogsService(key: kms.IKey, kind: 'instance' | 'cluster', identifier: string): void {
   const stack = Stack.of(key);
+  const suffix = Token.isUnresolved(identifier) ? '' : identifier.replace(/[^A-Za-z0-9]/g, '');
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: `AllowCloudWatchLogsFor${kind === 'instance' ? 'Instance' : 'Cluster'}${identifier.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 100),
+    sid: `AllowCloudWatchLogsFor${kind === 'instance' ? 'Instance' : 'Cluster'}${suffix}`.slice(0, 100),
     principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
     actions: LOGS_KEY_ACTIONS,
     resources: ['*'],

@@ -6,12 +6,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  allowLogsService, checkPrivateSubnets, defaultPrivateSubnets, exportedLogGroups, generatedIdentifier, manageMasterPassword,
+  checkPrivateSubnets, defaultPrivateSubnets, encryptLogExports, generatedIdentifier, manageMasterPassword,
   masterUsername, newDatabaseKey, refuseBoolean,
 } from './database-parts';
 import { checkIamAuthentication, checkTlsParameters, DB2_TLS_PORT, exportableLogTypes, requireKnownEngine, tlsParameters } from './engine-rules';
 import { acknowledgeDatabaseChoices } from './nag-acknowledgements';
-import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
 import { childPath, KmiValidationError } from '../private/errors';
 
 /**
@@ -176,7 +175,7 @@ export class EncryptedDatabaseCluster extends rds.DatabaseCluster {
   constructor(scope: Construct, id: string, props: EncryptedDatabaseClusterProps) {
     const path = childPath(scope, id);
     refuseBoolean(path, 'storageEncrypted', props.storageEncrypted, true, 'the cluster is always encrypted', 'Use rds.DatabaseCluster for an unencrypted cluster.');
-      const family = requireKnownEngine(path, props.engine.engineType, props.engine.parameterGroupFamily);
+    const family = requireKnownEngine(path, props.engine.engineType, props.engine.parameterGroupFamily);
     if (family !== 'aurora-mysql' && family !== 'aurora-postgresql') {
       throw new KmiValidationError({ path, prop: 'engine', given: `'${props.engine.engineType}'`, allowed: 'Aurora MySQL or Aurora PostgreSQL' });
     }
@@ -231,15 +230,16 @@ export class EncryptedDatabaseCluster extends rds.DatabaseCluster {
     if (logTypes.length > 0) {
       const identifier = props.clusterIdentifier ?? generatedIdentifier(this);
       cfn.dbClusterIdentifier = identifier;
-      this.cloudwatchLogsEncryptionKey = props.cloudwatchLogsEncryptionKey ?? ownKey
-        ?? new KmsKeyWithRotation(this, 'LogsKey', { description: `Encrypts the log groups of the Aurora cluster ${path}` });
-      if (props.cloudwatchLogsEncryptionKey === undefined) {
-        allowLogsService(this.cloudwatchLogsEncryptionKey, 'cluster', identifier);
-      }
-      for (const group of exportedLogGroups(this, 'cluster', identifier, logTypes, this.cloudwatchLogsEncryptionKey,
-        props.cloudwatchLogsRetention ?? logs.RetentionDays.TEN_YEARS, removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)) {
-        cfn.node.addDependency(group);
-      }
+      this.cloudwatchLogsEncryptionKey = encryptLogExports(this, cfn, {
+        kind: 'cluster',
+        identifier,
+        types: logTypes,
+        givenKey: props.cloudwatchLogsEncryptionKey,
+        ownKey,
+        retention: props.cloudwatchLogsRetention,
+        removalPolicy,
+        path,
+      });
     }
 
     this.storageEncryptionKey = storageKey;

@@ -6,12 +6,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  allowLogsService, checkPrivateSubnets, defaultPrivateSubnets, exportedLogGroups, generatedIdentifier, manageMasterPassword,
+  checkPrivateSubnets, defaultPrivateSubnets, encryptLogExports, generatedIdentifier, manageMasterPassword,
   masterUsername, newDatabaseKey, refuseBoolean,
 } from './database-parts';
 import { checkIamAuthentication, checkTlsParameters, DB2_TLS_PORT, EngineFamily, exportableLogTypes, ORACLE_NETWORK_ENCRYPTION, requireKnownEngine, tlsParameters } from './engine-rules';
 import { acknowledgeDatabaseChoices } from './nag-acknowledgements';
-import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
 import { childPath, KmiValidationError } from '../private/errors';
 
 /**
@@ -261,15 +260,16 @@ export class EncryptedDatabaseInstance extends rds.DatabaseInstance {
     if (logTypes.length > 0) {
       const identifier = props.instanceIdentifier ?? generatedIdentifier(this);
       cfn.dbInstanceIdentifier = identifier;
-      this.cloudwatchLogsEncryptionKey = props.cloudwatchLogsEncryptionKey ?? ownKey
-        ?? new KmsKeyWithRotation(this, 'LogsKey', { description: `Encrypts the log groups of the RDS instance ${path}` });
-      if (props.cloudwatchLogsEncryptionKey === undefined) {
-        allowLogsService(this.cloudwatchLogsEncryptionKey, 'instance', identifier);
-      }
-      for (const group of exportedLogGroups(this, 'instance', identifier, logTypes, this.cloudwatchLogsEncryptionKey,
-        props.cloudwatchLogsRetention ?? logs.RetentionDays.TEN_YEARS, removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)) {
-        cfn.node.addDependency(group);
-      }
+      this.cloudwatchLogsEncryptionKey = encryptLogExports(this, cfn, {
+        kind: 'instance',
+        identifier,
+        types: logTypes,
+        givenKey: props.cloudwatchLogsEncryptionKey,
+        ownKey,
+        retention: props.cloudwatchLogsRetention,
+        removalPolicy,
+        path,
+      });
     }
 
     this.storageEncryptionKey = storageKey;

@@ -103,7 +103,7 @@ export class EncryptedDatabaseInstanceReadReplica extends rds.DatabaseInstanceRe
     const path = childPath(scope, id);
     refuseBoolean(path, 'storageEncrypted', props.storageEncrypted, true, 'the replica is always encrypted');
     refuseBoolean(path, 'publiclyAccessible', props.publiclyAccessible, false, 'the replica is never public');
-      if (props.parameterGroup !== undefined) {
+    if (props.parameterGroup !== undefined) {
       throw new KmiValidationError({ path, prop: 'parameterGroup', given: 'a parameter group', allowed: 'unset (the replica gets one that requires TLS)' });
     }
     checkPrivateSubnets(path, props.vpc, props.vpcSubnets);

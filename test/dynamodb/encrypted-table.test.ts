@@ -90,8 +90,12 @@ describe('key use only through DynamoDB', () => {
   const request = (role: string, action: string, context: Record<string, string>, extra: Array<{ name: string; policy: any }> = []) => {
     const id = resolver.logicalId('AWS::IAM::Role', role);
     return evaluate({
-      principal: resolver.roleArn(id), action, resource: resolver.keyArn(keyId), context,
-      identityPolicies: [...resolver.identityPolicies(id), ...extra], resourcePolicy: resolver.properties(keyId).KeyPolicy,
+      principal: resolver.roleArn(id),
+      action,
+      resource: resolver.keyArn(keyId),
+      context,
+      identityPolicies: [...resolver.identityPolicies(id), ...extra],
+      resourcePolicy: resolver.properties(keyId).KeyPolicy,
     });
   };
   test.each(['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'])('the table user may call %s through DynamoDB', async (action) => {

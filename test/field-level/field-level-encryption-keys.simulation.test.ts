@@ -25,7 +25,8 @@ const macKeyId = resolver.logicalId('AWS::KMS::Key', 'FieldsMacKey');
 const IN_CONTEXT = { 'kms:EncryptionContext:purpose': 'patient-records' };
 const HMAC = { 'kms:MacAlgorithm': 'HMAC_SHA_256' };
 
-function request(role: typeof roleNames[number], keyId: string, action: string, context: Record<string, string> = {}, extra: Array<{ name: string; policy: any }> = []) {
+type Policy = { name: string; policy: any };
+function request(role: typeof roleNames[number], keyId: string, action: string, context: Record<string, string> = {}, extra: Policy[] = []) {
   const logicalId = resolver.logicalId('AWS::IAM::Role', role);
   return evaluate({
     principal: resolver.roleArn(logicalId),
@@ -98,7 +99,8 @@ describe('the branch key store', () => {
   const tableId = ks.logicalId('AWS::DynamoDB::GlobalTable', 'FieldsBranchKeyStore');
   function ksRequest(role: string, action: string, resource: string, resourcePolicy?: any, extra: Array<{ name: string; policy: any }> = []) {
     const logicalId = ks.logicalId('AWS::IAM::Role', role);
-    return evaluate({ principal: ks.roleArn(logicalId), action, resource, identityPolicies: [...ks.identityPolicies(logicalId), ...extra], resourcePolicy });
+    const identityPolicies = [...ks.identityPolicies(logicalId), ...extra];
+    return evaluate({ principal: ks.roleArn(logicalId), action, resource, identityPolicies, resourcePolicy });
   }
   const tableArn = `arn:aws:dynamodb:us-east-1:111111111111:table/${tableId}`;
 

@@ -10,7 +10,8 @@ const INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSiz
 
 function vpcIn(stack: Stack) {
   return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: [`${stack.region}a`, `${stack.region}b`],
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    availabilityZones: [`${stack.region}a`, `${stack.region}b`],
     privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60722'],
   });
 }
