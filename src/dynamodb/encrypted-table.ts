@@ -64,7 +64,8 @@ export interface EncryptedTableProps extends dynamodb.TablePropsV2 {
  * requests DynamoDB makes for that role. No principal can decrypt with the key by calling KMS directly.
  *
  * Replicas in other Regions need a key of their own Region each: pass
- * `TableEncryptionV2.customerManagedKey(key, { region: keyArn })`.
+ * `TableEncryptionV2.customerManagedKey(key, { region: keyArn })`. The stack needs an explicit Region
+ * (`env: { region }`): `TableV2` renders a customer managed key per Region.
  *
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html
  *
@@ -83,6 +84,16 @@ export class EncryptedTable extends dynamodb.TableV2 {
   constructor(scope: Construct, id: string, props: EncryptedTableProps) {
     const path = childPath(scope, id);
     validateProps(path, props);
+    if (Token.isUnresolved(Stack.of(scope).region) && props.encryption?.type !== dynamodb.TableEncryption.DEFAULT
+      && props.encryption?.type !== dynamodb.TableEncryption.AWS_MANAGED) {
+      throw new KmiValidationError({
+        path,
+        prop: 'encryption (the stack\'s region)',
+        given: 'a customer managed key in a stack without an explicit Region',
+        allowed: 'a stack with env: { region } (a customer managed key, and the table\'s replica settings, are per Region)',
+        fix: 'Give the stack an environment: new Stack(app, \'Data\', { env: { account, region } }).',
+      });
+    }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const tableKey = props.encryption === undefined
       ? new KmsKeyWithRotation(scope, `${id}Key`, {

@@ -60,6 +60,14 @@ export interface FieldLevelEncryptionKeysProps {
   readonly fieldKey?: kms.IKey;
 
   /**
+   * The symmetric root key of the branch key store, with `SearchableFieldKeys.BRANCH_KEY_STORE`. A key
+   * in a CloudHSM custom key store gives option 2 for the branch and beacon keys.
+   *
+   * @default - a new `KmsKeyWithRotation`
+   */
+  readonly branchKeyStoreKey?: kms.IKey;
+
+  /**
    * Principals that administer the keys the construct creates (never use them).
    *
    * @default - none: the account administers the keys through IAM
@@ -76,7 +84,8 @@ export interface FieldLevelEncryptionKeysProps {
 
   /**
    * What happens to the keys (and the branch key store) when they leave the stack. Data encrypted
-   * under them cannot be read without them.
+   * under them cannot be read without them. The branch key store has deletion protection on unless
+   * this is DESTROY.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -148,6 +157,14 @@ export class FieldLevelEncryptionKeys extends Construct {
     }
 
     const searchable = props.searchableFields ?? SearchableFieldKeys.KMS_HMAC;
+    if (props.branchKeyStoreKey !== undefined && searchable !== SearchableFieldKeys.BRANCH_KEY_STORE) {
+      throw new KmiValidationError({
+        path: this.node.path,
+        prop: 'branchKeyStoreKey',
+        given: `a key with searchableFields ${searchable}`,
+        allowed: 'a key only with searchableFields: SearchableFieldKeys.BRANCH_KEY_STORE',
+      });
+    }
     if (searchable === SearchableFieldKeys.KMS_HMAC) {
       const macKey = new kms.Key(this, 'MacKey', {
         description: `Blind indexes of searchable fields (${this.node.path}): GenerateMac / VerifyMac, does not rotate`,
@@ -162,7 +179,7 @@ export class FieldLevelEncryptionKeys extends Construct {
         'An HMAC key cannot rotate automatically (KMS rotates only symmetric encryption keys), and a new blind-index key changes every index value: rotate by rebuilding the index under a new key.');
       this.macKey = this.own(macKey);
     } else if (searchable === SearchableFieldKeys.BRANCH_KEY_STORE) {
-      this.branchKeyStoreKey = this.own(new KmsKeyWithRotation(this, 'RootKey', {
+      this.branchKeyStoreKey = props.branchKeyStoreKey ?? this.own(new KmsKeyWithRotation(this, 'RootKey', {
         description: `Root key of the branch key store ${this.node.path}/BranchKeyStore (Hierarchical keyring)`,
         removalPolicy,
       }));
@@ -172,6 +189,8 @@ export class FieldLevelEncryptionKeys extends Construct {
         partitionKey: { name: 'branch-key-id', type: dynamodb.AttributeType.STRING },
         sortKey: { name: 'type', type: dynamodb.AttributeType.STRING },
         removalPolicy,
+        // Deleting the key store makes everything encrypted under its branch keys unreadable.
+        deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       });
     }
 

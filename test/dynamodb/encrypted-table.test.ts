@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -62,6 +62,11 @@ describe('props', () => {
 });
 
 describe('bad input', () => {
+  test('a stack without an explicit Region is refused, with the fix', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    expect(() => new EncryptedTable(stack, 'Orders', { partitionKey }))
+      .toThrow(/Agnostic\/Orders: invalid encryption \(the stack's region\): got a customer managed key in a stack without an explicit Region; allowed: a stack with env: \{ region \}/);
+  });
   test.each([
     ['an AWS owned key without allowAwsOwnedKey', { encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey() }, /TestStack\/Orders: invalid encryption: got TableEncryptionV2.dynamoOwnedKey\(\); allowed: .*allowAwsOwnedKey/],
     ['pointInTimeRecovery false', { pointInTimeRecovery: false }, /invalid pointInTimeRecovery: got false/],

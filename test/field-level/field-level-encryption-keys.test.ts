@@ -85,6 +85,20 @@ describe('props', () => {
       },
     });
   });
+  test('a root key of your own (for example in a CloudHSM key store) protects the branch key store', () => {
+    const stack = newStack();
+    const branchKeyStoreKey = kms.Key.fromKeyArn(stack, 'Hsm', 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111');
+    const app = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
+    const keys = new FieldLevelEncryptionKeys(stack, 'Fields', {
+      encryptionContext: context, searchableFields: SearchableFieldKeys.BRANCH_KEY_STORE, branchKeyStoreKey, users: [app],
+    });
+    expect(keys.branchKeyStoreKey).toBe(branchKeyStoreKey);
+    synth(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111' }]),
+      },
+    });
+  });
   test('DESTROY destroys the keys', () => {
     const stack = newStack();
     new FieldLevelEncryptionKeys(stack, 'Fields', { encryptionContext: context, removalPolicy: RemovalPolicy.DESTROY });
@@ -121,6 +135,12 @@ describe('bad input', () => {
     const role = new iam.Role(stack, 'Both', { assumedBy: new iam.AccountRootPrincipal() });
     expect(() => new FieldLevelEncryptionKeys(stack, 'Fields', { encryptionContext: context, admins: [role], users: [role] }))
       .toThrow(/invalid users: got TestStack\/Both.*which is also one of the key's admins/);
+  });
+  test('a branchKeyStoreKey without the branch key store is refused', () => {
+    const stack = newStack();
+    const branchKeyStoreKey = kms.Key.fromKeyArn(stack, 'Hsm', 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111');
+    expect(() => new FieldLevelEncryptionKeys(stack, 'Fields', { encryptionContext: context, branchKeyStoreKey }))
+      .toThrow(/TestStack\/Fields: invalid branchKeyStoreKey: got a key with searchableFields KMS_HMAC/);
   });
   test('MAC grants without an HMAC key, and key store grants without a key store, are refused', () => {
     const stack = newStack();
