@@ -10,48 +10,26 @@ import { childPath, KmiValidationError } from '../private/errors';
 /**
  * Properties of an `EncryptedTable`.
  *
- * All of `dynamodb.TablePropsV2` apply; the props re-declared here have another default, or are
- * refused with some values.
+ * All of `dynamodb.TablePropsV2` apply, with these differences:
+ * - `encryption`: default `TableEncryptionV2.customerManagedKey` with a new `KmsKeyWithRotation` that
+ *   principals of the account may use only through DynamoDB. `customerManagedKey(key, replicaKeyArns)`
+ *   with a key of your own (a key in a CloudHSM custom key store gives option 2) and `awsManagedKey()`
+ *   are accepted; `dynamoOwnedKey()` (a key AWS owns, outside your account, that you cannot see, audit
+ *   or revoke) is refused unless `allowAwsOwnedKey` is true. With a customer managed key the stack needs
+ *   an explicit Region.
+ * - `pointInTimeRecoverySpecification`: default on (DynamoDB's recovery period, 35 days); off is
+ *   refused, and so is the deprecated `pointInTimeRecovery: false`.
+ * - `deletionProtection`: default true. `removalPolicy`: default RETAIN (as `TableV2`).
+ * - `replicas`: need `encryption` with a key ARN for each replica Region; with the default key they are
+ *   refused.
  */
 export interface EncryptedTableProps extends dynamodb.TablePropsV2 {
-  /**
-   * How the table is encrypted at rest. `TableEncryptionV2.customerManagedKey(key, replicaKeyArns)` with
-   * a key of your own (a key in a CloudHSM custom key store gives option 2), or `awsManagedKey()` (the
-   * AWS managed key `aws/dynamodb`). `dynamoOwnedKey()` (a key AWS owns, outside your account, that you
-   * cannot see, audit or control) is refused unless `allowAwsOwnedKey` is true.
-   *
-   * @default - a new `KmsKeyWithRotation` that principals of the account may use only through DynamoDB
-   */
-  readonly encryption?: dynamodb.TableEncryptionV2;
-
   /**
    * Accept `encryption: TableEncryptionV2.dynamoOwnedKey()`.
    *
    * @default false
    */
   readonly allowAwsOwnedKey?: boolean;
-
-  /**
-   * Point-in-time recovery: continuous backups, restorable to any second of the recovery period. It
-   * cannot be turned off.
-   *
-   * @default - on, with DynamoDB's recovery period (35 days)
-   */
-  readonly pointInTimeRecoverySpecification?: dynamodb.PointInTimeRecoverySpecification;
-
-  /**
-   * Whether the table may be deleted before deletion protection is turned off.
-   *
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * What happens to the table when it leaves the stack.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -70,6 +48,8 @@ export interface EncryptedTableProps extends dynamodb.TablePropsV2 {
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html
  *
  * @example
+ * import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+ *
  * declare const app: iam.IRole;
  *
  * const table = new EncryptedTable(this, 'Orders', {

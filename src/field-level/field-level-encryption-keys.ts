@@ -37,9 +37,7 @@ export interface FieldLevelEncryptionKeysProps {
    * The encryption context every request to the field key must carry: KMS condition
    * `kms:EncryptionContext:<name>` = value for each entry. The AWS Encryption SDK and the AWS Database
    * Encryption SDK send the context they encrypt with to KMS, and need the same context to decrypt.
-   * At least one entry.
-   *
-   * @example { purpose: 'patient-records' }
+   * At least one entry, such as `{ purpose: 'patient-records' }`.
    */
   readonly encryptionContext: Record<string, string>;
 

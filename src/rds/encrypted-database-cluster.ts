@@ -1,7 +1,5 @@
 import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -16,92 +14,31 @@ import { childPath, KmiValidationError } from '../private/errors';
 /**
  * Properties of an `EncryptedDatabaseCluster`.
  *
- * All of `rds.DatabaseClusterProps` apply; the props re-declared here have another default, or are
- * refused with some values.
+ * All of `rds.DatabaseClusterProps` apply, with these differences:
+ * - `engine`: Aurora MySQL or Aurora PostgreSQL, with a version.
+ * - `storageEncrypted`: always true; false is refused.
+ * - `storageEncryptionKey`: default a new `KmsKeyWithRotation`, which also encrypts the master password
+ *   secret, Performance Insights data (unless `performanceInsightEncryptionKey` is given) and the
+ *   exported logs. A key in a CloudHSM custom key store gives option 2. For a cross-Region replica
+ *   (`replicationSourceIdentifier`), a key of this cluster's Region. Warning: changing it replaces the
+ *   cluster.
+ * - `credentials`: a user name only; the password is generated, kept and rotated by RDS in Secrets
+ *   Manager, encrypted with the storage key (`masterUserSecret`).
+ * - `parameters`: go in a cluster parameter group the construct owns with `rds.force_ssl` (Aurora
+ *   PostgreSQL) or `require_secure_transport` (Aurora MySQL) always set; a value that turns it off is
+ *   refused. `parameterGroup` is refused.
+ * - `iamAuthentication`: always true; false is refused.
+ * - `writer` and `readers`: an instance that would be publicly accessible is refused.
+ * - `vpcSubnets`: default the VPC's private subnets (isolated ones if it has none); public subnets are
+ *   refused.
+ * - `deletionProtection`: default true. `removalPolicy`: default SNAPSHOT.
+ * - `cloudwatchLogsExports`: default every log type the engine can export, into log groups created
+ *   first and encrypted with a customer managed key; `cloudwatchLogsRetention`: default ten years.
+ * - `clusterIdentifier`: default, when logs are exported, a name made from the construct path.
+ *   Warning: a change that replaces the cluster fails while the old one holds the name.
+ * - `performanceInsightEncryptionKey`: default the storage key the construct creates.
  */
 export interface EncryptedDatabaseClusterProps extends rds.DatabaseClusterProps {
-  /**
-   * Must be true or unset: the cluster volume, its snapshots and backups are always encrypted.
-   *
-   * @default true
-   */
-  readonly storageEncrypted?: boolean;
-
-  /**
-   * The KMS key that encrypts the cluster volume, snapshots, backups and the master password secret
-   * (and Performance Insights data, and the exported logs, unless you give keys for them). A key in a
-   * CloudHSM custom key store gives option 2. For a cross-Region replica
-   * (`replicationSourceIdentifier`), a key of this cluster's Region.
-   *
-   * Warning: changing it replaces the cluster.
-   *
-   * @default - a new `KmsKeyWithRotation`
-   */
-  readonly storageEncryptionKey?: kms.IKeyRef;
-
-  /**
-   * Must be true or unset: IAM database authentication is always on.
-   *
-   * @default true
-   */
-  readonly iamAuthentication?: boolean;
-
-  /**
-   * Whether the cluster may be deleted before deletion protection is turned off.
-   *
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * What happens to the cluster when it leaves the stack. SNAPSHOT keeps a final snapshot, encrypted
-   * with the storage key; the key the construct creates is then retained.
-   *
-   * @default RemovalPolicy.SNAPSHOT
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * The master user: a user name only (`rds.Credentials.fromUsername('name')`). The password is
-   * generated, kept and rotated (every 7 days) by RDS in Secrets Manager, encrypted with the storage
-   * key; it is `masterUserSecret`. Credentials with a password or a secret are refused.
-   *
-   * @default - the engine's default user name, or 'admin'
-   */
-  readonly credentials?: rds.Credentials;
-
-  /**
-   * Parameters of the cluster parameter group the construct owns. The engine's TLS parameter is always
-   * set (`rds.force_ssl` for Aurora PostgreSQL, `require_secure_transport` for Aurora MySQL); a value
-   * that turns it off is refused.
-   *
-   * @default - only the TLS parameter
-   */
-  readonly parameters?: Record<string, string>;
-
-  /**
-   * Must be unset: the construct owns the cluster parameter group, so that TLS stays required.
-   * Give `parameters` instead.
-   *
-   * @default - a parameter group the construct creates
-   */
-  readonly parameterGroup?: rds.IParameterGroup;
-
-  /**
-   * Log types exported to CloudWatch Logs, into log groups the construct creates first, encrypted with
-   * `cloudwatchLogsEncryptionKey`. An empty list exports nothing.
-   *
-   * @default - every log type the engine can export
-   */
-  readonly cloudwatchLogsExports?: string[];
-
-  /**
-   * How long the exported logs are kept.
-   *
-   * @default logs.RetentionDays.TEN_YEARS
-   */
-  readonly cloudwatchLogsRetention?: logs.RetentionDays;
-
   /**
    * The KMS key that encrypts the exported log groups. Its key policy must let
    * `logs.<region>.amazonaws.com` use it for them.
@@ -109,29 +46,6 @@ export interface EncryptedDatabaseClusterProps extends rds.DatabaseClusterProps 
    * @default - the storage key when the construct creates it; otherwise a new `KmsKeyWithRotation`
    */
   readonly cloudwatchLogsEncryptionKey?: kms.IKey;
-
-  /**
-   * The KMS key that encrypts Performance Insights data, when Performance Insights is on.
-   *
-   * @default - the storage key, when the construct creates it
-   */
-  readonly performanceInsightEncryptionKey?: kms.IKey;
-
-  /**
-   * Where the cluster's instances go: private or isolated subnets only.
-   *
-   * @default - the VPC's private subnets, or its isolated subnets if it has no private ones
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The cluster identifier. The exported log groups are named after it, so it must be known before
-   * the cluster exists. Warning: a change that replaces the cluster fails while the old one holds the
-   * name; change the identifier with it.
-   *
-   * @default - a name made from the construct path (when logs are exported)
-   */
-  readonly clusterIdentifier?: string;
 }
 
 /**

@@ -1,7 +1,5 @@
 import { RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -16,116 +14,36 @@ import { childPath, KmiValidationError } from '../private/errors';
 /**
  * Properties of an `EncryptedDatabaseInstance`.
  *
- * All of `rds.DatabaseInstanceProps` apply; the props re-declared here have another default, or are
- * refused with some values.
+ * All of `rds.DatabaseInstanceProps` apply, with these differences:
+ * - `storageEncrypted`: always true; false is refused.
+ * - `storageEncryptionKey`: default a new `KmsKeyWithRotation`. It also encrypts the master password
+ *   secret, Performance Insights data (unless `performanceInsightEncryptionKey` is given) and, when the
+ *   construct creates it, the exported logs. A key in a CloudHSM custom key store gives option 2.
+ *   Warning: changing it replaces the instance.
+ * - `credentials`: a user name only (`rds.Credentials.fromUsername('name')`), default the engine's
+ *   default user name; the password is generated, kept and rotated every 7 days by RDS in Secrets
+ *   Manager, encrypted with the storage key (`masterUserSecret`). Credentials with a password, a secret
+ *   or secret options are refused.
+ * - `parameters`: go in a parameter group the construct owns, with the engine's TLS parameter always
+ *   set (`rds.force_ssl`, `require_secure_transport`, `DB2COMM`); a value that turns it off is refused.
+ *   `parameterGroup` is refused.
+ * - `optionGroup`: refused for Oracle, which gets an option group requiring native network encryption
+ *   (`oracleOptionGroup`).
+ * - `iamAuthentication`: default true where the engine supports it (MariaDB, MySQL, PostgreSQL), unset
+ *   on SQL Server, Oracle and Db2 (which do not); the other value is refused.
+ * - `publiclyAccessible`: always false; true is refused.
+ * - `vpcSubnets`: default the VPC's private subnets (isolated ones if it has none); public subnets are
+ *   refused.
+ * - `multiAz`: default true. `deletionProtection`: default true. `removalPolicy`: default SNAPSHOT.
+ * - `cloudwatchLogsExports`: default every log type the engine can export (an empty list exports
+ *   nothing), into log groups the construct creates first, encrypted with a customer managed key.
+ *   `cloudwatchLogsRetention`: default ten years, applied to those groups.
+ * - `instanceIdentifier`: default, when logs are exported, a name made from the construct path (the log
+ *   groups are named after it, so it must be known before the instance exists). Warning: a change that
+ *   replaces the instance fails while the old one holds the name; change the identifier with it.
+ * - `performanceInsightEncryptionKey`: default the storage key, when Performance Insights is on.
  */
 export interface EncryptedDatabaseInstanceProps extends rds.DatabaseInstanceProps {
-  /**
-   * Must be true or unset: the storage, its snapshots and backups are always encrypted.
-   *
-   * @default true
-   */
-  readonly storageEncrypted?: boolean;
-
-  /**
-   * The KMS key that encrypts the storage, snapshots, automated backups and the master password
-   * secret (and Performance Insights data, and the exported logs, unless you give keys for them).
-   * A key in a CloudHSM custom key store gives option 2: every engine and feature that accepts a
-   * customer managed key accepts one.
-   *
-   * Warning: changing it replaces the instance.
-   *
-   * @default - a new `KmsKeyWithRotation`
-   */
-  readonly storageEncryptionKey?: kms.IKeyRef;
-
-  /**
-   * Must be false or unset: the instance is never publicly accessible.
-   *
-   * @default false
-   */
-  readonly publiclyAccessible?: boolean;
-
-  /**
-   * IAM database authentication (IAM decides who may connect, and `grantConnect` grants it): always on
-   * where the engine supports it (MariaDB, MySQL, PostgreSQL); off on SQL Server, Oracle and Db2, which
-   * do not (they use Kerberos, `domain`). Another value is refused.
-   *
-   * @default - true where the engine supports it
-   */
-  readonly iamAuthentication?: boolean;
-
-  /**
-   * Whether the instance may be deleted (by CloudFormation or anyone else) before deletion protection is
-   * turned off.
-   *
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * What happens to the instance when it leaves the stack. SNAPSHOT keeps a final snapshot, encrypted
-   * with the storage key; the key the construct creates is then retained.
-   *
-   * @default RemovalPolicy.SNAPSHOT
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * A standby in a second Availability Zone, so that one zone lost loses no data.
-   *
-   * @default true
-   */
-  readonly multiAz?: boolean;
-
-  /**
-   * The master user: a user name only (`rds.Credentials.fromUsername('name')`). The password is
-   * generated, kept and rotated (every 7 days) by RDS in Secrets Manager, encrypted with the storage
-   * key; it is `masterUserSecret`. Credentials with a password or a secret are refused.
-   *
-   * @default - the engine's default user name, or 'admin'
-   */
-  readonly credentials?: rds.Credentials;
-
-  /**
-   * Parameters of the parameter group the construct owns. The engine's TLS parameter is always set
-   * (`rds.force_ssl`, `require_secure_transport`, `DB2COMM`); a value that turns it off is refused.
-   *
-   * @default - only the TLS parameter
-   */
-  readonly parameters?: Record<string, string>;
-
-  /**
-   * Must be unset: the construct owns the parameter group, so that TLS stays required. Give
-   * `parameters` instead.
-   *
-   * @default - a parameter group the construct creates
-   */
-  readonly parameterGroup?: rds.IParameterGroup;
-
-  /**
-   * The option group. Oracle: must be unset, the construct creates one with native network
-   * encryption required (`oracleOptionGroup`; add options to it with `addConfiguration`).
-   *
-   * @default - Oracle: an option group the construct creates; other engines: none
-   */
-  readonly optionGroup?: rds.IOptionGroup;
-
-  /**
-   * Log types exported to CloudWatch Logs, into log groups the construct creates first, encrypted with
-   * `cloudwatchLogsEncryptionKey`. An empty list exports nothing.
-   *
-   * @default - every log type the engine can export
-   */
-  readonly cloudwatchLogsExports?: string[];
-
-  /**
-   * How long the exported logs are kept.
-   *
-   * @default logs.RetentionDays.TEN_YEARS
-   */
-  readonly cloudwatchLogsRetention?: logs.RetentionDays;
-
   /**
    * The KMS key that encrypts the exported log groups. Its key policy must let
    * `logs.<region>.amazonaws.com` use it for them.
@@ -134,29 +52,6 @@ export interface EncryptedDatabaseInstanceProps extends rds.DatabaseInstanceProp
    * these log groups); otherwise a new `KmsKeyWithRotation`
    */
   readonly cloudwatchLogsEncryptionKey?: kms.IKey;
-
-  /**
-   * The KMS key that encrypts Performance Insights data, when Performance Insights is on.
-   *
-   * @default - the storage key
-   */
-  readonly performanceInsightEncryptionKey?: kms.IKeyRef;
-
-  /**
-   * Where the instance goes: private or isolated subnets only.
-   *
-   * @default - the VPC's private subnets, or its isolated subnets if it has no private ones
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The instance identifier. The exported log groups are named after it, so it must be known before
-   * the instance exists. Warning: a change that replaces the instance fails while the old one holds
-   * the name; change the identifier with it.
-   *
-   * @default - a name made from the construct path (when logs are exported)
-   */
-  readonly instanceIdentifier?: string;
 }
 
 /**

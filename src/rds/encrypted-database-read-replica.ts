@@ -1,5 +1,4 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
@@ -11,68 +10,18 @@ import { childPath, KmiValidationError } from '../private/errors';
 /**
  * Properties of an `EncryptedDatabaseInstanceReadReplica`.
  *
- * All of `rds.DatabaseInstanceReadReplicaProps` apply; the props re-declared here have another
- * default, or are refused with some values.
+ * All of `rds.DatabaseInstanceReadReplicaProps` apply, with these differences:
+ * - `sourceDatabaseInstance`: its engine must be known; a source defined in the app whose storage is not
+ *   encrypted is refused.
+ * - `storageEncrypted`: always true; false is refused.
+ * - `storageEncryptionKey`: default a new `KmsKeyWithRotation` in the replica's stack, so in the
+ *   replica's Region (a KMS key is usable only in its own Region).
+ * - `parameterGroup`: refused; the replica gets one of its own that requires TLS.
+ * - `iamAuthentication`: default true where the engine supports it; the other value is refused.
+ * - `publiclyAccessible`: always false. `vpcSubnets`: private or isolated subnets only.
+ * - `multiAz`: default true. `deletionProtection`: default true. `removalPolicy`: default SNAPSHOT.
  */
-export interface EncryptedDatabaseInstanceReadReplicaProps extends rds.DatabaseInstanceReadReplicaProps {
-  /**
-   * Must be true or unset: the replica is always encrypted.
-   *
-   * @default true
-   */
-  readonly storageEncrypted?: boolean;
-
-  /**
-   * The KMS key that encrypts the replica: a key of the replica's Region. RDS re-encrypts a
-   * cross-Region replica under it; a KMS key is usable only in its own Region.
-   *
-   * @default - a new `KmsKeyWithRotation` in the replica's stack (so in its Region)
-   */
-  readonly storageEncryptionKey?: kms.IKeyRef;
-
-  /**
-   * Must be false or unset: the replica is never publicly accessible.
-   *
-   * @default false
-   */
-  readonly publiclyAccessible?: boolean;
-
-  /**
-   * IAM database authentication: always on where the engine supports it (MariaDB, MySQL, PostgreSQL);
-   * off on SQL Server, Oracle and Db2, which do not.
-   *
-   * @default - true where the engine supports it
-   */
-  readonly iamAuthentication?: boolean;
-
-  /**
-   * Whether the replica may be deleted before deletion protection is turned off.
-   *
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * A standby of the replica in a second Availability Zone.
-   *
-   * @default true
-   */
-  readonly multiAz?: boolean;
-
-  /**
-   * Must be unset: the replica gets a parameter group of its own that requires TLS.
-   *
-   * @default - a parameter group the construct creates
-   */
-  readonly parameterGroup?: rds.IParameterGroup;
-
-  /**
-   * Where the replica goes: private or isolated subnets only.
-   *
-   * @default - the VPC's private subnets, or its isolated subnets if it has no private ones
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-}
+export interface EncryptedDatabaseInstanceReadReplicaProps extends rds.DatabaseInstanceReadReplicaProps {}
 
 /**
  * A read replica of an encrypted RDS instance, in the same or another Region, encrypted with a key of
