@@ -34,7 +34,8 @@ import { childPath, KmiValidationError } from '../private/errors';
  * - `publiclyAccessible`: always false; true is refused.
  * - `vpcSubnets`: default the VPC's private subnets (isolated ones if it has none); public subnets are
  *   refused.
- * - `multiAz`: default true. `deletionProtection`: default true. `removalPolicy`: default SNAPSHOT.
+ * - `multiAz`: default true (false on SQL Server Express and Web, which have no Multi-AZ).
+ * - `deletionProtection`: default true. `removalPolicy`: default SNAPSHOT.
  * - `cloudwatchLogsExports`: default every log type the engine can export (an empty list exports
  *   nothing), into log groups the construct creates first, encrypted with a customer managed key.
  *   `cloudwatchLogsRetention`: default ten years, applied to those groups.
@@ -127,7 +128,8 @@ export class EncryptedDatabaseInstance extends rds.DatabaseInstance {
       iamAuthentication: checkIamAuthentication(path, family, props.iamAuthentication) ? true : undefined,
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
-      multiAz: props.multiAz ?? true,
+      // SQL Server Express and Web have no Multi-AZ (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_SQLServerMultiAZ.html).
+      multiAz: props.multiAz ?? !['sqlserver-ex', 'sqlserver-web'].includes(props.engine.engineType),
       vpcSubnets: props.vpcSubnets ?? defaultPrivateSubnets(props.vpc),
       // aws-cdk-lib's shape for a user name without a generated secret; the password is replaced below by
       // the one RDS manages, so this placeholder never reaches the template.

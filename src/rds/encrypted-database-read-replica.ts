@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { checkPrivateSubnets, defaultPrivateSubnets, newDatabaseKey, refuseBoolean, UNENCRYPTED_SOURCE_FIX } from './database-parts';
 import { checkIamAuthentication, DB2_TLS_PORT, requireKnownEngine, tlsParameters } from './engine-rules';
 import { acknowledgeDatabaseChoices } from './nag-acknowledgements';
+import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, KmiValidationError } from '../private/errors';
 
 /**
@@ -91,8 +92,15 @@ export class EncryptedDatabaseInstanceReadReplica extends rds.DatabaseInstanceRe
       parameterGroup,
       vpcSubnets: props.vpcSubnets ?? defaultPrivateSubnets(props.vpc),
     });
+    // A replica inherits encryption from its source; CloudFormation takes KmsKeyId (required across
+    // Regions) but not StorageEncrypted with SourceDBInstanceIdentifier
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-storageencrypted).
+    (this.node.defaultChild as rds.CfnDBInstance).storageEncrypted = undefined;
     this.storageEncryptionKey = storageKey;
     acknowledgeDatabaseChoices(this);
+    acknowledgeRule(this, 'RDSStorageEncrypted',
+      'A read replica inherits encryption from its source (CloudFormation refuses StorageEncrypted beside SourceDBInstanceIdentifier): the construct refuses an unencrypted source and sets the replica key (KmsKeyId) of its Region.',
+      'AwsSolutions-RDS2');
   }
 }
 

@@ -32,7 +32,11 @@ function importedVpc(stack: ReturnType<typeof newStack>) {
 function instance(props: Partial<EncryptedDatabaseInstanceProps> = {}) {
   const stack = newStack();
   const vpc = importedVpc(stack);
-  const db = new EncryptedDatabaseInstance(stack, 'Db', { engine: POSTGRES, vpc, ...props });
+  // SQL Server and Db2 editions take only some instance classes; the aws-cdk-lib default (m5.large) is not one of them.
+  const engineType = props.engine?.engineType ?? '';
+  const instanceType = engineType === 'sqlserver-ex' ? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.SMALL)
+    : engineType.startsWith('sqlserver') || engineType.startsWith('db2') ? ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.XLARGE) : undefined;
+  const db = new EncryptedDatabaseInstance(stack, 'Db', { engine: POSTGRES, vpc, instanceType, ...props });
   return { stack, db, template: synth(stack) };
 }
 
@@ -101,7 +105,7 @@ describe('TLS by engine', () => {
   test.each([
     ['MySQL', rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_3 }), { require_secure_transport: '1' }],
     ['MariaDB', rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_11_4_4 }), { require_secure_transport: '1' }],
-    ['SQL Server', rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16 }), { 'rds.force_ssl': '1' }],
+    ['SQL Server', rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16_00_4236_2_V1 }), { 'rds.force_ssl': '1' }],
     ['Db2', DB2, { DB2COMM: 'SSL', SSL_SVCENAME: '50443' }],
   ])('%s requires TLS by its own parameter', (_, engine, parameters) => {
     const { template } = instance({ engine, licenseModel: undefined });
@@ -124,14 +128,14 @@ describe('TLS by engine', () => {
     expect(db.tlsPort).toBe(50443);
   });
   test.each([
-    ['SQL Server', rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16 })],
+    ['SQL Server', rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16_00_4236_2_V1 })],
     ['Db2', DB2],
   ])('%s has no IAM database authentication, so it is left off', (_, engine) => {
     instance({ engine }).template.hasResourceProperties('AWS::RDS::DBInstance', { EnableIAMDatabaseAuthentication: Match.absent() });
   });
-  test('SQL Server Express exports only its error log (no SQL Server Agent)', () => {
-    const { template } = instance({ engine: rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16 }), multiAz: false });
-    template.hasResourceProperties('AWS::RDS::DBInstance', { EnableCloudwatchLogsExports: ['error'] });
+  test('SQL Server Express exports only its error log (no SQL Server Agent) and is single-AZ (no Multi-AZ)', () => {
+    const { template } = instance({ engine: rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16_00_4236_2_V1 }) });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { EnableCloudwatchLogsExports: ['error'], MultiAZ: false });
   });
 });
 
@@ -201,11 +205,10 @@ describe('compliance', () => {
   test.each([
     ['PostgreSQL', POSTGRES],
     ['MySQL', rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_3 })],
-    ['SQL Server', rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16 })],
+    ['SQL Server', rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16_00_4236_2_V1 })],
     ['Oracle', rds.DatabaseInstanceEngine.oracleEe({ version: rds.OracleEngineVersion.VER_19_0_0_0_2024_10_R1 })],
   ])('the four packs report nothing on %s with default props', (_, engine) => {
-    const stack = newStack();
-    new EncryptedDatabaseInstance(stack, 'Db', { engine, vpc: importedVpc(stack) });
+    const { stack } = instance({ engine });
     expect(nagFindings(stack)).toEqual([]);
   });
 });
