@@ -64,11 +64,11 @@ export function tlsParameters(family: EngineFamily, db2TlsPort: number): Record<
   }
 }
 
-/** Values of each TLS parameter that keep TLS required, lower case (RDS accepts both spellings for the boolean ones). */
+/** Values of each TLS parameter that keep TLS required (compared without case: RDS accepts 1/ON/true alike). */
 const REQUIRED_VALUES: Record<string, string[]> = {
   'rds.force_ssl': ['1', 'true', 'on'],
   'require_secure_transport': ['1', 'on', 'true'],
-  'DB2COMM': ['ssl'],
+  'DB2COMM': ['SSL'],
 };
 
 /** The port Db2 listens on for TLS when the construct turns its clear-text listener off. */
@@ -121,7 +121,7 @@ export function checkTlsParameters(path: string, family: EngineFamily, parameter
   for (const name of Object.keys(tlsParameters(family, DB2_TLS_PORT))) {
     const value = parameters?.[name];
     const required = REQUIRED_VALUES[name];
-    if (value === undefined || Token.isUnresolved(value) || required === undefined || required.includes(String(value).toLowerCase())) {
+    if (value === undefined || Token.isUnresolved(value) || required === undefined || required.some((v) => v.toLowerCase() === String(value).toLowerCase())) {
       continue;
     }
     throw new KmiValidationError({
