@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { App, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
@@ -13,7 +14,7 @@ import {
   CloudHsmCluster, CustomKeyStore, CustomKeyStoreKey, KeyActivityAlarms, KeyMaterialExpiration, KeyStoreSource, KmiChecks,
   KmsKeyWithImportedMaterial, XksProxyConnectivity,
   EbsEncryptionByDefault, EmrArtifact, EmrInTransitEncryption, EmrSecurityConfiguration,
-  BucketWriter, EncryptedBucket, EncryptedVolume, KmsKeyWithRotation, RedshiftEncryptedCluster,
+  BucketWriter, EncryptedBucket, EncryptedVolume, KmsKeyWithRotation, RedshiftEncryptedCluster, EncryptedDatabaseInstance, FieldLevelEncryptionKeys,
 } from '../src';
 import { main as cdkKmi } from '../src/audit/report/cli';
 
@@ -66,6 +67,24 @@ for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
     });
   }
 }
+
+// A PostgreSQL database (option 3): storage, backups, the RDS-managed master password and the exported logs
+// encrypted with a new rotating key; TLS required by rds.force_ssl; IAM authentication; private; Multi-AZ.
+const recordsDb = new EncryptedDatabaseInstance(stack, 'RecordsDb', {
+  engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
+  vpc,
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+});
+recordsDb.grantConnect(recordsApp, 'records_app');
+
+// Option 1 in the application: the records app encrypts patient fields itself (AWS Database Encryption SDK)
+// before they reach the database, under a field key bound to its encryption context, and stores an HMAC of
+// searchable fields (a blind index) made with a KMS HMAC key. Admins manage both keys and cannot use them.
+new FieldLevelEncryptionKeys(stack, 'PatientFields', {
+  encryptionContext: { purpose: 'patient-records' },
+  admins: [keyAdmins],
+  users: [recordsApp],
+});
 
 // Hadoop and Spark on EMR: S3 and local disks (EBS too) encrypted with a rotating key, TLS between nodes.
 const emrArtifacts = new EncryptedBucket(stack, 'EmrArtifacts');

@@ -24,3 +24,8 @@ export * from './cloudhsm/cloudhsm-cluster';
 export * from './cloudhsm/cluster-trust-anchor';
 export * from './cloudhsm/custom-key-store-key';
 export * from './cloudhsm/custom-key-store-key-rotation';
+export * from './rds/encrypted-database-instance';
+export * from './rds/encrypted-database-cluster';
+export * from './rds/encrypted-database-read-replica';
+export * from './dynamodb/encrypted-table';
+export * from './field-level/field-level-encryption-keys';

@@ -1,7 +1,13 @@
 import { Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AccessLogsBucket, BucketWriter, EncryptedBucket, KmsKeyWithRotation } from '../src';
+import {
+  AccessLogsBucket, BucketWriter, EncryptedBucket, EncryptedDatabaseCluster, EncryptedDatabaseInstance, EncryptedTable, FieldLevelEncryptionKeys,
+  KmsKeyWithRotation, SearchableFieldKeys,
+} from '../src';
 import { newStack } from './util/app';
 import { nagFindings } from './util/nag';
 
@@ -50,6 +56,22 @@ describe('compliance packs with default props', () => {
     // The grants land in the roles' own policies, which belong to the roles' owner.
     expect(nagFindings(stack).filter((f) => f.includes(' at TestStack/Key'))).toEqual([]);
   });
+  test('EncryptedDatabaseInstance, EncryptedDatabaseCluster, EncryptedTable and FieldLevelEncryptionKeys have no findings', () => {
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60722'],
+    });
+    new EncryptedDatabaseInstance(stack, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }), vpc });
+    new EncryptedDatabaseCluster(stack, 'Cluster', {
+      engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_0 }),
+      writer: rds.ClusterInstance.serverlessV2('Writer'),
+      vpc,
+    });
+    new EncryptedTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    new FieldLevelEncryptionKeys(stack, 'Fields', { encryptionContext: { purpose: 'records' } });
+    new FieldLevelEncryptionKeys(stack, 'StoreFields', { encryptionContext: { purpose: 'records' }, searchableFields: SearchableFieldKeys.BRANCH_KEY_STORE });
+    expect(nagFindings(stack)).toEqual([]);
+  });
   test('the packs do report a finding the library does not acknowledge (the check is live)', () => {
     const stack = newStack();
     new s3.Bucket(stack, 'Plain');
@@ -62,6 +84,14 @@ describe('acknowledgements made by the library', () => {
     const stack = newStack();
     new EncryptedBucket(stack, 'Bucket');
     AccessLogsBucket.of(stack);
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-0a1b2c3d4e5f60711'] });
+    new EncryptedDatabaseCluster(stack, 'Cluster', {
+      engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_0 }),
+      writer: rds.ClusterInstance.serverlessV2('Writer'),
+      vpc,
+    });
+    new EncryptedTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    new FieldLevelEncryptionKeys(stack, 'Fields', { encryptionContext: { purpose: 'records' } });
     const acknowledgements = stack.node.findAll().flatMap((c) => c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.entries(m.data as Record<string, string>)));
@@ -69,6 +99,7 @@ describe('acknowledgements made by the library', () => {
     const short = acknowledgements.filter(([, reason]) => reason.length < 80);
     expect(short).toEqual([]);
     const ruleIds = acknowledgements.map(([id]) => id.replace(/^annotation::/i, ''));
-    expect(ruleIds).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketReplicationEnabled']));
+    expect(ruleIds).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      'AwsSolutions-RDS11', 'AwsSolutions-RDS14', 'NIST.800.53.R5-RDSInBackupPlan', 'NIST.800.53.R5-DynamoDBInBackupPlan', 'NIST.800.53.R5-KMSBackingKeyRotationEnabled']));
   });
 });

@@ -96,6 +96,7 @@ export class TemplateResolver {
       case 'AWS::S3::Bucket': return this.bucketName(name);
       case 'AWS::KMS::Key': return this.keyId(name);
       case 'AWS::IAM::Role': return name;
+      case 'AWS::DynamoDB::GlobalTable': return name;
       case 'AWS::EC2::Volume': return `vol-${createHash('sha256').update(name).digest('hex').slice(0, 17)}`;
       default: throw new Error(`cannot resolve Ref ${name} (${type})`);
     }
@@ -108,6 +109,8 @@ export class TemplateResolver {
       case 'AWS::S3::Bucket.Arn': return this.bucketArn(name);
       case 'AWS::KMS::Key.Arn': return this.keyArn(name);
       case 'AWS::IAM::Role.Arn': return this.roleArn(name);
+      case 'AWS::DynamoDB::GlobalTable.Arn': return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
+      case 'AWS::DynamoDB::GlobalTable.StreamArn': return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}/stream/2026-01-01T00:00:00.000`;
       default: throw new Error(`cannot resolve Fn::GetAtt ${name}.${attribute} (${type})`);
     }
   }
