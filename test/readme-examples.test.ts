@@ -11,6 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ts from 'typescript';
@@ -73,6 +74,10 @@ const STAND_INS: Record<string, (scope: Stack, id: string) => unknown> = {
   's3.IBucket': (scope, id) => new kmi.EncryptedBucket(scope, id),
   'acmpca.ICertificateAuthority': (scope, id) => acmpca.CertificateAuthority.fromCertificateAuthorityArn(scope, id,
     `arn:aws:acm-pca:${REGION}:${ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555`),
+  'EncryptedDatabaseInstance': (scope, id) => new kmi.EncryptedDatabaseInstance(scope, id, {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
+    vpc: vpc(scope, `${id}Vpc`),
+  }),
   'CloudHsmCluster': hsmCluster,
   'manual: CloudHsmCluster': (scope, id) => new kmi.CloudHsmCluster(scope, id, {
     vpc: vpc(scope, `${id}Vpc`),
