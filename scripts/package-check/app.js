@@ -3,8 +3,10 @@
 // construct class is exported that this app does not build (add it below), and when a construct's
 // handler asset is missing from the package.
 const { App, Duration, Size, Stack } = require('aws-cdk-lib');
+const dynamodb = require('aws-cdk-lib/aws-dynamodb');
 const ec2 = require('aws-cdk-lib/aws-ec2');
 const iam = require('aws-cdk-lib/aws-iam');
+const rds = require('aws-cdk-lib/aws-rds');
 const secretsmanager = require('aws-cdk-lib/aws-secretsmanager');
 const { Construct } = require('constructs');
 const kmi = require('cdk-kmi');
@@ -27,6 +29,22 @@ const cluster = new kmi.CloudHsmCluster(stack, 'Hsms', { vpc });
 const store = new kmi.CustomKeyStore(stack, 'Store', { source: kmi.KeyStoreSource.cloudHsm({ cluster }) });
 new kmi.CustomKeyStoreKey(stack, 'StoreKey', { customKeyStore: store, rotation: kmi.CustomKeyStoreKeyRotation.scheduled(Duration.days(365)) });
 new kmi.KeyActivityAlarms(stack, 'Alarms');
+const database = new kmi.EncryptedDatabaseInstance(stack, 'Database', {
+  engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
+  vpc,
+});
+new kmi.EncryptedDatabaseInstanceReadReplica(stack, 'Replica', {
+  sourceDatabaseInstance: database,
+  instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+  vpc,
+});
+new kmi.EncryptedDatabaseCluster(stack, 'Ledger', {
+  engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+  writer: rds.ClusterInstance.serverlessV2('Writer'),
+  vpc,
+});
+new kmi.EncryptedTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+new kmi.FieldLevelEncryptionKeys(stack, 'Fields', { encryptionContext: { purpose: 'records' }, users: [role] });
 
 const assembly = app.synth();
 
