@@ -9,11 +9,11 @@ import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeAssembly, ResourcePosture, Severity } from '../posture';
-import { SEVERITIES } from '../posture-findings';
-import { renderJson } from './render-json';
-import { renderMarkdown } from './render-markdown';
-import { renderTable } from './render-table';
-import { countAtOrAbove } from './summary';
+import { SEVERITIES } from '../posture/findings';
+import { renderJson } from '../posture/render/json';
+import { renderMarkdown } from '../posture/render/markdown';
+import { countAtOrAbove } from '../posture/render/summary';
+import { renderTable } from '../posture/render/table';
 
 /** Where the command writes, and the environment it reads (`NO_COLOR`). */
 export interface ReportIo {
