@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { Branches } from './private/resolve';
 import { CustomKeyStoreKeyRotationScheduled } from './rules/CustomKeyStoreKeyRotationScheduled';
 import { EBSVolumeCustomerManagedKey } from './rules/EBSVolumeCustomerManagedKey';
 import { EBSVolumeEncrypted } from './rules/EBSVolumeEncrypted';
@@ -14,6 +15,7 @@ import { RedshiftClusterEncrypted } from './rules/RedshiftClusterEncrypted';
 import { RedshiftClusterTlsRequired } from './rules/RedshiftClusterTlsRequired';
 import { S3SseCBlocked } from './rules/S3SseCBlocked';
 import { S3UploadEncryptionEnforced } from './rules/S3UploadEncryptionEnforced';
+import { NotAssessedError } from '../cfn/values';
 
 /** One rule of the pack: the check, its severity and what a finding says. */
 interface KmiRule {
@@ -115,12 +117,60 @@ const RULES: KmiRule[] = [
   },
 ];
 
+/** At most this many combinations of conditions are tried for one rule and resource. */
+const MAX_BRANCH_RUNS = 64;
+
+/**
+ * The rule, judged on every branch of the `Fn::If`s its resource's values depend on: non-compliant
+ * when one branch is, compliant when every branch is. A value the rule cannot read from the template
+ * (a parameter, an import) makes it not applicable to that resource instead of an error; the posture
+ * report (`cdk-kmi report`) shows what the value is.
+ */
+function onEveryBranch(rule: (node: CfnResource) => NagRuleCompliance): (node: CfnResource) => NagRuleCompliance {
+  return (node) => {
+    const queue: Array<ReadonlyMap<string, boolean>> = [new Map()];
+    const results: Array<NagRuleCompliance | 'not assessed'> = [];
+    for (let runs = 0; queue.length > 0; runs++) {
+      if (runs >= MAX_BRANCH_RUNS) {
+        return NagRuleCompliance.NOT_APPLICABLE;
+      }
+      const decided = queue.shift()!;
+      const branches = new Branches(decided);
+      let result: NagRuleCompliance | 'not assessed';
+      try {
+        result = branches.run(() => rule(node));
+      } catch (e) {
+        if (!(e instanceof NotAssessedError)) {
+          throw e;
+        }
+        result = 'not assessed';
+      }
+      const open = [...branches.seen].find((condition) => !decided.has(condition));
+      if (open !== undefined) {
+        queue.push(new Map([...decided, [open, true]]), new Map([...decided, [open, false]]));
+      } else {
+        results.push(result);
+      }
+    }
+    if (results.includes(NagRuleCompliance.NON_COMPLIANT)) {
+      return NagRuleCompliance.NON_COMPLIANT;
+    }
+    if (results.includes('not assessed') || !results.includes(NagRuleCompliance.COMPLIANT)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    return NagRuleCompliance.COMPLIANT;
+  };
+}
+
 /**
  * cdk-kmi's own cdk-nag pack: encryption at rest and in transit, customer managed keys, key rotation
  * and separation of key duties, for S3 buckets, KMS keys, imported key material, keys in custom key
  * stores, EBS volumes, Redshift clusters and EMR security configurations.
  *
  * Rule ids are `Kmi-<RuleName>`; acknowledge a finding with `Validations.of(construct).acknowledge`.
+ * A rule whose resource depends on a condition (`Fn::If`) is judged on every branch, and fails when
+ * one branch fails; a value it cannot read from the template (a parameter, an import) makes the rule
+ * not applicable to that resource rather than an error.
  * The README's rules table lists each rule, its level and the controls it supports.
  *
  * @example
@@ -152,7 +202,7 @@ export class KmiChecks extends NagPack {
    */
   protected checkResource(node: CfnResource): void {
     for (const { rule, level, info, explanation } of RULES) {
-      this.applyRule({ rule, level, info, explanation, node });
+      this.applyRule({ rule: onEveryBranch(rule), ruleSuffixOverride: rule.name, level, info, explanation, node });
     }
   }
 }

@@ -5,7 +5,10 @@
  * cloud assembly (`Fn::ImportValue`), an AWS managed alias, or a key defined elsewhere.
  */
 import { Finding, finding } from './findings';
-import { isUndecided, referencedLogicalId, TemplateContext } from './read/template';
+import { isUndecided, referencedLogicalId, TemplateContext, truth } from './read/template';
+import { keyAccess } from '../cfn/key-access';
+import { allowsEveryoneUnconditionally, coversAction, Statement, statementsOf } from '../cfn/policy';
+import { NotAssessedError } from '../cfn/values';
 
 /**
  * Who provides the encryption method and the key management infrastructure (KMI):
@@ -51,7 +54,7 @@ export interface KeyFacts {
 
 const KEY_TYPES = ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::KMS::ReplicaKey', 'Custom::KmiCustomKeyStoreKey'];
 
-/** An AWS managed key such as `aws/s3`, or a service's own managed encryption (`SSE-S3`, `CloudWatch Logs`). */
+/** An AWS managed key such as `aws/s3`: a KMS key in your account, created, used and rotated by an AWS service, its key policy set by AWS. */
 export function awsManagedKey(name: string): KeyDescription {
   return {
     key: `AWS managed (${name})`,
@@ -62,14 +65,19 @@ export function awsManagedKey(name: string): KeyDescription {
   };
 }
 
-/** An AWS owned key, used by a service for many accounts (DynamoDB's default, SSE-SQS). */
+/**
+ * An AWS owned key, kept by a service for many accounts, not in yours (DynamoDB's default, SSE-SQS,
+ * SSE-S3, CloudWatch Logs' default encryption).
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt
+ */
 export function awsOwnedKey(name: string): KeyDescription {
   return {
     key: `AWS owned (${name})`,
     rotation: 'managed by AWS',
     option: 3,
     keyManagement: KEY_MANAGEMENT.awsOwned,
-    findings: [finding('aws-managed-key', `AWS owned key (${name}): not in your account, no key policy of yours, no CloudTrail record of its use; a customer managed key is possible`)],
+    findings: [finding('aws-owned-key', `AWS owned key (${name}): not in your account, no key policy of yours, no CloudTrail record of its use; a customer managed key is possible`)],
   };
 }
 
@@ -175,18 +183,24 @@ function describeKeyResource(ctx: TemplateContext, logicalId: string): KeyDescri
 export function kmsKeyFacts(ctx: TemplateContext, logicalId: string): KeyFacts {
   const props = ctx.properties(logicalId);
   const findings: Finding[] = [];
-  const origin = props.Origin ?? 'AWS_KMS';
-  const spec = props.KeySpec ?? 'SYMMETRIC_DEFAULT';
-  const usage = props.KeyUsage ?? 'ENCRYPT_DECRYPT';
-  const rotatable = spec === 'SYMMETRIC_DEFAULT' && usage === 'ENCRYPT_DECRYPT';
-  const enabled = props.EnableKeyRotation === true || props.EnableKeyRotation === 'true';
+  const text = (value: any, absent: string) => (value === undefined ? absent : typeof value === 'string' ? value : undefined);
+  const origin = text(props.Origin, 'AWS_KMS');
+  const spec = text(props.KeySpec, 'SYMMETRIC_DEFAULT');
+  const usage = text(props.KeyUsage, 'ENCRYPT_DECRYPT');
+  const rotatable = spec === undefined || usage === undefined ? undefined : spec === 'SYMMETRIC_DEFAULT' && usage === 'ENCRYPT_DECRYPT';
+  const enabled = truth(props.EnableKeyRotation);
 
   let rotation: string;
   let rotates = true;
-  let option: KmiOptionNumber = 3;
+  let option: KmiOptionNumber | null = 3;
   let keyManagement: string = KEY_MANAGEMENT.customerManaged;
-  let description = spec === 'SYMMETRIC_DEFAULT' ? '' : ` (${spec})`;
-  if (origin === 'EXTERNAL') {
+  let description = spec === 'SYMMETRIC_DEFAULT' ? '' : ` (${spec ?? `key spec ${ctx.render(props.KeySpec)}`})`;
+  if (origin === undefined) {
+    option = null;
+    keyManagement = `unknown (origin ${ctx.render(props.Origin)})`;
+    rotation = 'unknown';
+    findings.push(finding('unreadable', `key origin ${ctx.render(props.Origin)} is decided at deployment: its key-management option and rotation cannot be read here`));
+  } else if (origin === 'EXTERNAL') {
     option = 1;
     keyManagement = KEY_MANAGEMENT.importedMaterial;
     rotation = 'by re-import';
@@ -195,23 +209,58 @@ export function kmsKeyFacts(ctx: TemplateContext, logicalId: string): KeyFacts {
     option = origin === 'AWS_CLOUDHSM' ? 2 : 1;
     keyManagement = origin === 'AWS_CLOUDHSM' ? KEY_MANAGEMENT.cloudHsmKeyStore : KEY_MANAGEMENT.externalKeyStore;
     rotation = 'none';
+  } else if (rotatable === undefined) {
+    rotation = 'unknown';
+    findings.push(finding('unreadable', `key spec ${ctx.render(props.KeySpec)} / usage ${ctx.render(props.KeyUsage)} decided at deployment: whether the key can rotate cannot be read here`));
   } else if (!rotatable) {
     rotation = 'not supported for this key spec';
-  } else if (enabled) {
+  } else if (enabled === true) {
     rotation = `automatic every ${props.RotationPeriodInDays ?? 365} days`;
+  } else if (enabled === undefined) {
+    rotation = 'unknown';
+    rotates = false;
+    findings.push(finding('unreadable', `EnableKeyRotation ${ctx.render(props.EnableKeyRotation)} is decided at deployment`));
   } else {
     rotation = 'none';
     rotates = false;
     findings.push(finding('key-not-rotated', 'symmetric key without automatic rotation'));
   }
-
-  const statements: any[] = [].concat(props.KeyPolicy?.Statement ?? []);
-  const delegatesAll = statements.some((s) => s.Effect === 'Allow' && ([] as string[]).concat(s.Action ?? []).includes('kms:*'));
-  const separated = statements.some((s) => s.Effect === 'Deny' && /CryptographicUse|KeyManagement/.test(s.Sid ?? ''));
-  if (delegatesAll && !separated) {
-    findings.push(finding('key-policy-not-separated', 'key policy leaves all of KMS to IAM policies: no admins or users kept apart'));
-  }
+  findings.push(...keyPolicyFindings(ctx, logicalId, props));
   return { rotation, option, keyManagement, rotates, findings, description };
+}
+
+/**
+ * The findings of a key's policy, read as the KmiChecks pack reads it (`KMSKeyDutiesSeparated`): a
+ * principal that may both manage and use the key, by the key policy and the IAM policies of the
+ * template; and a statement that allows anyone without a condition.
+ */
+function keyPolicyFindings(ctx: TemplateContext, logicalId: string, props: any): Finding[] {
+  let statements: Statement[];
+  try {
+    statements = statementsOf(props.KeyPolicy, `KeyPolicy of ${logicalId}`);
+  } catch (e) {
+    if (e instanceof NotAssessedError) {
+      return [finding('unreadable', e.message)];
+    }
+    throw e;
+  }
+  const findings: Finding[] = [];
+  const open = statements.filter((s) => allowsEveryoneUnconditionally(s) && coversAction(s, 'kms:Decrypt'));
+  if (open.length > 0) {
+    findings.push(finding('public-access', 'key policy allows anyone (Principal "*") to use the key, with no condition'));
+  }
+  try {
+    const both = keyAccess(ctx.view(), { logicalId, type: 'AWS::KMS::Key', properties: props }).filter((a) => a.management.length > 0 && a.use.length > 0);
+    if (both.length > 0) {
+      findings.push(finding('key-policy-not-separated', `${both.map((a) => a.principal).join(', ')} may both manage and use the key: no administrators or users kept apart`));
+    }
+  } catch (e) {
+    if (!(e instanceof NotAssessedError)) {
+      throw e;
+    }
+    findings.push(finding('unreadable', e.message));
+  }
+  return findings;
 }
 
 /** The facts of a `Custom::KmiCustomKeyStoreKey`: option by store type, scheduled rotation or none. */

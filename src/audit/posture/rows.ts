@@ -4,6 +4,8 @@
 import { Finding, finding } from './findings';
 import { KEY_MANAGEMENT, KeyDescription, KmiOptionNumber } from './keys';
 import { TemplateContext } from './read/template';
+import { allowsEveryoneUnconditionally, deniesInsecureTransport, Statement, statementsOf } from '../cfn/policy';
+import { NotAssessedError } from '../cfn/values';
 
 /** Whether a resource's data is encrypted at rest: `n/a` for keys, key stores and HSMs. */
 export type AtRest = 'yes' | 'no' | 'unknown' | 'n/a';
@@ -38,6 +40,26 @@ export interface ResourcePosture extends PostureFacts {
   readonly path: string;
   /** The CloudFormation resource type. */
   readonly type: string;
+  /** What the row depends on that no given parameter decides (`parameter Env`, `condition IsProd`); empty when nothing. */
+  readonly conditional: string[];
+}
+
+/** A resource the report does not assess, and why. */
+export interface NotAssessed {
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly reason: string;
+}
+
+/** What the report read, and what it found. */
+export interface PostureReport {
+  /** The files and directories read, as given. */
+  readonly sources: string[];
+  /** Every stack read, by display name. */
+  readonly stacks: string[];
+  readonly resources: ResourcePosture[];
+  readonly notAssessed: NotAssessed[];
 }
 
 /** Reads one resource of a known type; `undefined` to leave it out of the report. */
@@ -113,24 +135,30 @@ export function inherited(encryption: string, message: string, extras: RowExtras
   };
 }
 
-/** Whether a policy statement denies requests made without TLS. */
-export function deniesPlainHttp(statement: any): boolean {
-  return statement?.Effect === 'Deny' && String(statement.Condition?.Bool?.['aws:SecureTransport']) === 'false';
+/**
+ * `TLS required` when a resource policy denies everyone requests without TLS (read as `cfn/policy`
+ * reads it), else `not enforced` with a finding; policies that cannot be read are named.
+ */
+export function tlsFromPolicy(policies: { statements: Statement[]; unreadable: string[] }, what: string): { tls: string; findings: Finding[] } {
+  const unreadable = policies.unreadable.map((message) => finding('unreadable', message));
+  return policies.statements.some(deniesInsecureTransport)
+    ? { tls: 'TLS required', findings: unreadable }
+    : { tls: 'not enforced', findings: [finding('tls-not-enforced', `${what} policy does not deny requests without TLS (aws:SecureTransport)`), ...unreadable] };
 }
 
-/** `TLS required` when a resource policy denies requests without TLS, else `not enforced` with a finding. */
-export function tlsFromPolicy(statements: any[], what: string): { tls: string; findings: Finding[] } {
-  return statements.some(deniesPlainHttp)
-    ? { tls: 'TLS required', findings: [] }
-    : { tls: 'not enforced', findings: [finding('tls-not-enforced', `${what} policy does not deny requests without TLS (aws:SecureTransport)`)] };
+/** A finding when a statement allows anyone, with no condition to narrow it. */
+export function allowsAnyone(statements: Statement[], what: string): Finding[] {
+  return statements.some(allowsEveryoneUnconditionally) ? [finding('public-access', `${what} policy allows anyone (Principal "*") without a condition`)] : [];
 }
 
-/** A finding for each statement that allows anyone, with no condition to narrow it. */
-export function allowsAnyone(statements: any[], what: string): Finding[] {
-  const open = statements.filter((s) => s?.Effect === 'Allow' && isAnyone(s.Principal) && s.Condition === undefined);
-  return open.length ? [finding('public-access', `${what} policy allows anyone (Principal "*") without a condition`)] : [];
-}
-
-function isAnyone(principal: any): boolean {
-  return principal === '*' || ([] as any[]).concat(principal?.AWS ?? []).includes('*');
+/** The statements of a policy document, or none and a finding when it cannot be read. */
+export function readPolicy(document: any, where: string): { statements: Statement[]; unreadable: string[] } {
+  try {
+    return { statements: statementsOf(document, where), unreadable: [] };
+  } catch (e) {
+    if (!(e instanceof NotAssessedError)) {
+      throw e;
+    }
+    return { statements: [], unreadable: [e.message] };
+  }
 }

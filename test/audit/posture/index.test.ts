@@ -11,12 +11,12 @@ import {
 } from '../../../src';
 import { analyzeTemplate, ResourcePosture } from '../../../src/audit/posture';
 import { renderTable } from '../../../src/audit/posture/render/table';
-import { newStack, synth } from '../../util/app';
+import { ACCOUNT, newStack, REGION, synth } from '../../util/app';
 
 function postureOf(build: (stack: ReturnType<typeof newStack>) => void): ResourcePosture[] {
   const stack = newStack();
   build(stack);
-  return analyzeTemplate('TestStack', synth(stack).toJSON());
+  return analyzeTemplate('TestStack', synth(stack).toJSON(), { account: ACCOUNT, region: REGION });
 }
 
 const row = (rows: ResourcePosture[], type: string, prefix: string) => {
@@ -47,14 +47,14 @@ describe('posture of the library\'s constructs', () => {
   test('a lenient bucket is reported lenient', () => {
     expect(row(rows, 'AWS::S3::Bucket', 'Lenient').uploadRule).toBe('lenient (aws:kms, bucket key only)');
   });
-  test('an SSE-S3 bucket is option 3, AWS managed, with a low finding: a customer managed key is possible', () => {
+  test('an SSE-S3 bucket is option 3, an AWS owned key (S3\'s, not aws/s3), with a low finding: a customer managed key is possible', () => {
     expect(row(rows, 'AWS::S3::Bucket', 'Sse')).toMatchObject({
       encryption: 'SSE-S3',
       option: 3,
-      keyManagement: 'AWS managed key',
-      key: 'AWS managed (SSE-S3)',
+      keyManagement: 'AWS owned key',
+      key: 'AWS owned (SSE-S3)',
       uploadRule: 'strict (AES256)',
-      findings: [{ severity: 'low', id: 'aws-managed-key' }],
+      findings: [{ severity: 'low', id: 'aws-owned-key' }],
     });
   });
   test('the table has a row per resource', () => {
@@ -75,7 +75,7 @@ describe('posture of plain aws-cdk-lib resources', () => {
     const plain = row(rows, 'AWS::S3::Bucket', 'Plain');
     expect(plain.encryption).toBe('SSE-S3 (S3 default)');
     expect(plain.findings.map((f) => `${f.severity} ${f.id}`)).toEqual([
-      'low aws-managed-key',
+      'low aws-owned-key',
       'low sse-c-not-blocked',
       'low no-upload-rule',
       'medium tls-not-enforced',
@@ -170,7 +170,7 @@ describe('posture of EBS volumes', () => {
 });
 
 describe('separation of duties in key policies', () => {
-  test('a key that leaves everything to IAM is a low finding; one with admins and users is not', () => {
+  test('a key that leaves everything to IAM (its own account root) names no one: no finding, as KMSKeyDutiesSeparated; one with admins and users neither', () => {
     const rows = postureOf((stack) => {
       new KmsKeyWithRotation(stack, 'Open');
       new KmsKeyWithRotation(stack, 'Separated', {
@@ -178,10 +178,18 @@ describe('separation of duties in key policies', () => {
         users: [new iam.ArnPrincipal('arn:aws:iam::111111111111:role/App')],
       });
     });
-    expect(row(rows, 'AWS::KMS::Key', 'Open').findings).toEqual([
-      { severity: 'low', id: 'key-policy-not-separated', message: 'key policy leaves all of KMS to IAM policies: no admins or users kept apart' },
-    ]);
+    expect(row(rows, 'AWS::KMS::Key', 'Open').findings).toEqual([]);
     expect(row(rows, 'AWS::KMS::Key', 'Separated').findings).toEqual([]);
+  });
+  test('a role that may both manage and use the key is a low finding naming it', () => {
+    const rows = postureOf((stack) => {
+      const key = new kms.Key(stack, 'Shared', { enableKeyRotation: true });
+      key.grantAdmin(new iam.ArnPrincipal('arn:aws:iam::111111111111:role/Ops'));
+      key.grantEncryptDecrypt(new iam.ArnPrincipal('arn:aws:iam::111111111111:role/Ops'));
+    });
+    expect(row(rows, 'AWS::KMS::Key', 'Shared').findings).toEqual([
+      { severity: 'low', id: 'key-policy-not-separated', message: 'role/Ops may both manage and use the key: no administrators or users kept apart' },
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { booleanProperty, resolvedResource } from '../private/template';
+import { booleanProperty, resolvedResource } from '../private/resolve';
 
 /**
  * EBS volumes are encrypted (`Encrypted: true`).

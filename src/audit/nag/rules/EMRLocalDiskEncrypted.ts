@@ -1,7 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { emrEncryptionConfiguration } from '../private/emr-document';
-import { booleanValue, isObject, resolvedResource } from '../private/template';
+import { emrEncryptionConfiguration } from '../../cfn/emr-document';
+import { isObject } from '../../cfn/values';
+import { booleanValue, resolvedResource } from '../private/resolve';
 
 /**
  * EMR security configurations encrypt the local disks of cluster nodes: `EnableAtRestEncryption` is

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { resolvedResource, stringProperty } from '../private/template';
+import { resolvedResource, stringProperty } from '../private/resolve';
 
 /**
  * Imported key material expires (`ExpirationModel` `KEY_MATERIAL_EXPIRES`, the KMS default), so the

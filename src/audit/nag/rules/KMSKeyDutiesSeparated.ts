@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { keyAccess } from '../private/key-access';
-import { resolvedResource } from '../private/template';
+import { keyAccess } from '../../cfn/key-access';
+import { resolvedResource, stackView } from '../private/resolve';
 
 /**
  * No principal may both manage a KMS key and use it.
@@ -15,6 +15,7 @@ import { resolvedResource } from '../private/template';
  *
  * The key policy statement that allows the key's own account root (`kms:*`, the KMS default) names no
  * one: it lets IAM policies grant access, and is not counted. IAM policies outside the stack are not seen.
+ * The posture report reads key policies with the same reader (its `key-policy-not-separated` finding).
  *
  * @param node the CfnResource to check
  */
@@ -22,6 +23,6 @@ export function KMSKeyDutiesSeparated(node: CfnResource): NagRuleCompliance {
   if (node.cfnResourceType !== 'AWS::KMS::Key') {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
-  const both = keyAccess(node, resolvedResource(node)).filter((access) => access.management.length > 0 && access.use.length > 0);
+  const both = keyAccess(stackView(node), resolvedResource(node)).filter((access) => access.management.length > 0 && access.use.length > 0);
   return both.length > 0 ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
 }

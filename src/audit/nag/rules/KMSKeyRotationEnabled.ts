@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { booleanProperty, resolvedResource, stringProperty } from '../private/template';
+import { booleanProperty, resolvedResource, stringProperty } from '../private/resolve';
 
 /**
  * Symmetric encryption KMS keys rotate their key material automatically (`EnableKeyRotation: true`).

@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { booleanProperty, namesAwsManagedKey, resolvedResource } from '../private/template';
+import { namesAwsManagedKey } from '../../cfn/values';
+import { booleanProperty, resolvedResource } from '../private/resolve';
 
 /**
  * Encrypted Redshift clusters use a customer managed KMS key (`KmsKeyId` set, not

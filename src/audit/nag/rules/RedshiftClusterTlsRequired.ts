@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { flatten, isObject, listOf, resolvedResource, stackResourcesOfType, unresolved } from '../private/template';
+import { flatten, isObject, listOf, unresolved } from '../../cfn/values';
+import { resolvedResource, stackResourcesOfType } from '../private/resolve';
 
 /**
  * Redshift clusters accept TLS connections only: the cluster's parameter group, defined in the same

@@ -1,11 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { uploadDenies } from '../private/bucket-policy';
-import { conditionEntries, Statement } from '../private/policy';
-import { resolvedResource } from '../private/template';
-
-/** The request header, and condition key, that states the server-side encryption of an upload. */
-const SSE_KEY = 's3:x-amz-server-side-encryption';
+import { bucketPolicyStatements, isEncryptionDeny, uploadDenies } from '../../cfn/bucket-policy';
+import { resolvedResource, stackView } from '../private/resolve';
 
 /**
  * S3 buckets refuse uploads that do not ask for the bucket's server-side encryption: the bucket's
@@ -15,6 +11,8 @@ const SSE_KEY = 's3:x-amz-server-side-encryption';
  *   `Null: false` (the strict and lenient statements `EncryptedBucket` writes); or
  * - `Null: true` (the classic hand-written "deny uploads without the header").
  *
+ * The posture report reads the same statements the same way (its upload rule column).
+ *
  * @param node the CfnResource to check
  */
 export function S3UploadEncryptionEnforced(node: CfnResource): NagRuleCompliance {
@@ -22,16 +20,6 @@ export function S3UploadEncryptionEnforced(node: CfnResource): NagRuleCompliance
     return NagRuleCompliance.NOT_APPLICABLE;
   }
   const bucket = resolvedResource(node);
-  return uploadDenies(node, bucket).some(isEncryptionDeny) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-}
-
-function isEncryptionDeny(statement: Statement): boolean {
-  const entries = conditionEntries(statement);
-  // A Deny narrowed by other condition keys does not apply to every upload.
-  if (entries.length === 0 || entries.some((entry) => entry.key !== SSE_KEY)) {
-    return false;
-  }
-  return entries.some((entry) =>
-    ((entry.operator === 'StringNotEquals' || entry.operator === 'StringNotEqualsIgnoreCase') && entry.values.length > 0)
-    || (entry.operator === 'Null' && entry.values.some((value) => value === true || value === 'true')));
+  const denies = uploadDenies(bucketPolicyStatements(stackView(node), bucket), bucket);
+  return denies.some(isEncryptionDeny) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }

@@ -8,9 +8,9 @@ import { allowsAnyone, Analyzer, encryptedWith, inherited, tlsFromPolicy, unencr
 
 /** `AWS::SQS::Queue`: SSE-KMS, SSE-SQS (the default for new queues) or none; TLS and public access from its queue policies. */
 export const analyzeQueue: Analyzer = (ctx, logicalId, props) => {
-  const statements = ctx.policyStatements('AWS::SQS::QueuePolicy', 'Queues', logicalId);
-  const transport = tlsFromPolicy(statements, 'queue');
-  const extras = { tls: transport.tls, findings: [...transport.findings, ...allowsAnyone(statements, 'queue')] };
+  const policies = ctx.policyStatements('AWS::SQS::QueuePolicy', 'Queues', logicalId);
+  const transport = tlsFromPolicy(policies, 'queue');
+  const extras = { tls: transport.tls, findings: [...transport.findings, ...allowsAnyone(policies.statements, 'queue')] };
   if (isUndecided(props.KmsMasterKeyId) || isUndecided(props.SqsManagedSseEnabled)) {
     return undecided(ctx, isUndecided(props.KmsMasterKeyId) ? props.KmsMasterKeyId : props.SqsManagedSseEnabled, extras);
   }
@@ -25,9 +25,9 @@ export const analyzeQueue: Analyzer = (ctx, logicalId, props) => {
 
 /** `AWS::SNS::Topic`: a topic without `KmsMasterKeyId` is not encrypted at rest. */
 export const analyzeTopic: Analyzer = (ctx, logicalId, props) => {
-  const statements = ctx.policyStatements('AWS::SNS::TopicPolicy', 'Topics', logicalId);
-  const transport = tlsFromPolicy(statements, 'topic');
-  const extras = { tls: transport.tls, findings: [...transport.findings, ...allowsAnyone(statements, 'topic')] };
+  const policies = ctx.policyStatements('AWS::SNS::TopicPolicy', 'Topics', logicalId);
+  const transport = tlsFromPolicy(policies, 'topic');
+  const extras = { tls: transport.tls, findings: [...transport.findings, ...allowsAnyone(policies.statements, 'topic')] };
   if (isUndecided(props.KmsMasterKeyId)) {
     return undecided(ctx, props.KmsMasterKeyId, extras);
   }
@@ -67,12 +67,17 @@ export const analyzeDeliveryStream: Analyzer = (ctx, _logicalId, props) => {
   return unencrypted('Firehose delivery stream without server-side encryption');
 };
 
-/** `AWS::Logs::LogGroup`: a customer managed key, or CloudWatch Logs' own encryption. */
+/**
+ * `AWS::Logs::LogGroup`: a customer managed key, or CloudWatch Logs' own server-side encryption
+ * (keys CloudWatch Logs owns: an AWS owned key, not an `aws/*` key of the account).
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
 export const analyzeLogGroup: Analyzer = (ctx, _logicalId, props) => {
   if (props.KmsKeyId === undefined) {
-    return encryptedWith('CloudWatch Logs (service encryption)', awsManagedKey('CloudWatch Logs'));
+    return encryptedWith('CloudWatch Logs (service encryption)', awsOwnedKey('CloudWatch Logs'));
   }
-  return encryptedWith('CloudWatch Logs (KMS)', describeKey(ctx, props.KmsKeyId, awsManagedKey('CloudWatch Logs')));
+  return encryptedWith('CloudWatch Logs (KMS)', describeKey(ctx, props.KmsKeyId, awsOwnedKey('CloudWatch Logs')));
 };
 
 /** `AWS::SecretsManager::Secret`: a customer managed key, or `aws/secretsmanager`. */

@@ -2,39 +2,35 @@
  * Reads the stack templates of a cloud assembly (cdk.out): every stack, those of stages, and nested
  * stacks whose templates the assembly holds.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StackEnvironment, Template } from './template';
+import { InputError } from './input-error';
+import { readDocument } from './parse';
+import { nestedParameters, StackTemplate, templateOf } from './stack-template';
+import { ParameterValues, StackEnvironment } from './template';
 
-/** A stack template found in a cloud assembly. */
-export interface StackTemplate {
-  readonly name: string;
-  readonly template: Template;
-  readonly environment: StackEnvironment;
+/** Whether a directory is a cloud assembly (it has a `manifest.json`). */
+export function isAssembly(dir: string): boolean {
+  return existsSync(join(dir, 'manifest.json'));
 }
 
-/** Every stack template of a cloud assembly directory. Throws when the directory is not a readable cloud assembly. */
-export function readAssembly(dir: string): StackTemplate[] {
-  if (!existsSync(dir)) {
-    throw new Error(`${dir} not found: give the cloud assembly directory that cdk synth wrote (cdk.out by default)`);
-  }
-  if (!statSync(dir).isDirectory()) {
-    throw new Error(`${dir} is not a directory: give the cloud assembly directory that cdk synth wrote (cdk.out by default)`);
-  }
+/** Every stack template of a cloud assembly directory. Throws an `InputError` when the directory is not a readable cloud assembly. */
+export function readAssembly(dir: string, parameters: ParameterValues = {}): StackTemplate[] {
   const manifestFile = join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) {
-    throw new Error(`${dir} is not a cloud assembly: ${manifestFile} not found (run cdk synth first)`);
+    throw new InputError(`${dir} is not a cloud assembly: ${manifestFile} not found (run cdk synth first)`);
   }
-  const manifest = readJson(manifestFile);
+  const manifest: any = readDocument(manifestFile);
   const stacks: StackTemplate[] = [];
-  for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+  for (const [id, artifact] of Object.entries<any>(manifest?.artifacts ?? {})) {
     if (artifact?.type === 'aws:cloudformation:stack') {
       const name: string = artifact.displayName ?? id;
-      const template: Template = readJson(join(dir, artifact.properties.templateFile));
+      const file = join(dir, String(artifact.properties?.templateFile));
       const environment = parseEnvironment(artifact.environment);
-      stacks.push({ name, template, environment }, ...nestedStacks(dir, name, template, environment));
+      const stack = templateOf(name, file, readDocument(file), environment, parameters);
+      stacks.push(stack, ...nestedStacks(dir, stack, parameters));
     } else if (artifact?.type === 'cdk:cloud-assembly') {
-      stacks.push(...readAssembly(join(dir, artifact.properties.directoryName)));
+      stacks.push(...readAssembly(join(dir, String(artifact.properties?.directoryName)), parameters));
     }
   }
   return stacks;
@@ -44,9 +40,9 @@ export function readAssembly(dir: string): StackTemplate[] {
  * The nested stacks of a template whose templates the assembly holds: named by the `aws:asset:path`
  * metadata (written by the CDK CLI), or by the asset manifest entry whose hash the `TemplateURL` ends with.
  */
-function nestedStacks(dir: string, parent: string, template: Template, environment: StackEnvironment): StackTemplate[] {
+function nestedStacks(dir: string, parent: StackTemplate, parameters: ParameterValues): StackTemplate[] {
   const found: StackTemplate[] = [];
-  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+  for (const [logicalId, resource] of Object.entries(parent.template.Resources ?? {})) {
     if (resource.Type !== 'AWS::CloudFormation::Stack') {
       continue;
     }
@@ -54,10 +50,12 @@ function nestedStacks(dir: string, parent: string, template: Template, environme
     if (typeof file !== 'string' || !existsSync(join(dir, file))) {
       continue;
     }
+    parent.followed.add(logicalId);
     const path: string | undefined = resource.Metadata?.['aws:cdk:path'];
-    const name = path ? path.replace(/\.NestedStack\/.*$/, '') : `${parent}/${logicalId}`;
-    const nested: Template = readJson(join(dir, file));
-    found.push({ name, template: nested, environment }, ...nestedStacks(dir, name, nested, environment));
+    const name = typeof path === 'string' ? path.replace(/\.NestedStack\/.*$/, '') : `${parent.name}/${logicalId}`;
+    const nestedFile = join(dir, file);
+    const nested = templateOf(name, nestedFile, readDocument(nestedFile), parent.environment, { ...parameters, ...nestedParameters(resource) });
+    found.push(nested, ...nestedStacks(dir, nested, parameters));
   }
   return found;
 }
@@ -69,7 +67,7 @@ function nestedTemplateFile(dir: string, templateUrl: any): string | undefined {
     return undefined;
   }
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.assets.json'))) {
-    const path = readJson(join(dir, file)).files?.[hash]?.source?.path;
+    const path = (readDocument(join(dir, file)) as any)?.files?.[hash]?.source?.path;
     if (typeof path === 'string') {
       return path;
     }
@@ -87,18 +85,4 @@ function parseEnvironment(environment: unknown): StackEnvironment {
     account: match[1] === 'unknown-account' ? undefined : match[1],
     region: match[2] === 'unknown-region' ? undefined : match[2],
   };
-}
-
-function readJson(file: string): any {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf-8');
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
 }

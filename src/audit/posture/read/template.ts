@@ -1,3 +1,9 @@
+import { statementsOf, Statement } from '../../cfn/policy';
+import { ResolvedResource, TemplateView } from '../../cfn/resources';
+import { flatten, isObject, listOf, NotAssessedError } from '../../cfn/values';
+
+export { truth } from '../../cfn/values';
+
 /**
  * One CloudFormation template as the posture analysis reads it: its resources, the references
  * between them, the conditions it can decide from the stack's environment, and the resource
@@ -18,6 +24,43 @@ export interface Template {
   readonly Parameters?: Record<string, any>;
   readonly Conditions?: Record<string, any>;
   readonly Outputs?: Record<string, any>;
+  readonly Transform?: any;
+}
+
+/** Values of a template's parameters (and pseudo parameters such as `AWS::Region`), as the auditor gives them. */
+export type ParameterValues = Readonly<Record<string, string>>;
+
+/**
+ * One case of a template's undecided conditions: a value for each parameter they compare, and a
+ * truth value for each condition that cannot be computed from parameters.
+ */
+export interface Scenario {
+  readonly parameters: ReadonlyMap<string, string>;
+  readonly conditions: ReadonlyMap<string, boolean>;
+}
+
+/** Something a condition depends on that nothing given decides: `parameter Env`, `condition IsProd`. */
+export type Unknown = string;
+
+/** A parameter value that equals none of the values the template compares the parameter with. */
+export const OTHER_VALUE = '(any other value)';
+
+/** Facts of the whole input that a resource's posture depends on. */
+export interface AppFacts {
+  /** The `Custom::KmiEbsEncryptionByDefault` resources of the input: new EBS volumes are encrypted with their key. */
+  readonly ebsByDefault: ReadonlyArray<{ readonly context: TemplateContext; readonly logicalId: string }>;
+}
+
+/** How a template is read besides its text. */
+export interface TemplateOptions {
+  /** The file the template was read from, for messages. */
+  readonly file?: string;
+  /** Parameter values the auditor gave. */
+  readonly parameters?: ParameterValues;
+  /** The case of the undecided conditions to read the template in. */
+  readonly scenario?: Scenario;
+  /** Facts of the whole input. */
+  readonly app?: AppFacts;
 }
 
 /** The account and Region a stack deploys to, when the cloud assembly states them. */
@@ -28,21 +71,68 @@ export interface StackEnvironment {
 
 const NO_VALUE = Symbol('AWS::NoValue');
 
+const EMPTY_SCENARIO: Scenario = { parameters: new Map(), conditions: new Map() };
+
 /** Finds the value another stack of the same cloud assembly exports under a name. */
 export type ExportLookup = (name: string) => { context: TemplateContext; value: any } | undefined;
+
+/** How the policies of a resource name it, besides `Ref` and `Fn::GetAtt`: by its name property, as a whole or at the end of a URL or ARN. */
+const NAMED_BY: Record<string, { property: string; separator: string }> = {
+  'AWS::S3::Bucket': { property: 'BucketName', separator: '' },
+  'AWS::SQS::Queue': { property: 'QueueName', separator: '/' },
+  'AWS::SNS::Topic': { property: 'TopicName', separator: ':' },
+};
 
 /** A template, with the helpers every resource analysis needs. */
 export class TemplateContext {
   public readonly resources: Record<string, TemplateResource>;
+  /** What the conditions met so far depended on and nothing decided. */
+  public readonly unknowns = new Set<Unknown>();
   private readonly conditions: Record<string, boolean | undefined> = {};
+  private parameterUnknownsMet = 0;
+  private comparedValues: Map<string, Set<string>> | undefined;
 
   constructor(
     public readonly stack: string,
     private readonly template: Template,
     private readonly environment: StackEnvironment = {},
     private readonly exports: ExportLookup = () => undefined,
+    private readonly options: TemplateOptions = {},
   ) {
     this.resources = template.Resources ?? {};
+  }
+
+  /** The file the template was read from, or the stack name. */
+  public get file(): string {
+    return this.options.file ?? this.stack;
+  }
+
+  /** The facts of the whole input. */
+  public get app(): AppFacts {
+    return this.options.app ?? { ebsByDefault: [] };
+  }
+
+  /** The same template read in another case of its undecided conditions. */
+  public withScenario(scenario: Scenario): TemplateContext {
+    return new TemplateContext(this.stack, this.template, this.environment, this.exports, { ...this.options, scenario });
+  }
+
+  /** The values an unknown can take: a parameter's allowed values, or those the conditions compare it with and any other; true and false for a condition. */
+  public candidates(unknown: Unknown): string[] {
+    if (unknown.startsWith('condition ')) {
+      return ['true', 'false'];
+    }
+    const name = unknown.slice('parameter '.length);
+    const allowed = this.template.Parameters?.[name]?.AllowedValues;
+    if (Array.isArray(allowed) && allowed.length > 0) {
+      return allowed.map(String);
+    }
+    return [...(this.compared().get(name) ?? []), OTHER_VALUE];
+  }
+
+  /** The case this context reads the template in. */
+  public get scenario(): Scenario {
+    return this.options.scenario ?? EMPTY_SCENARIO;
   }
 
   /** The value and template behind an `Fn::ImportValue` of an export of this cloud assembly, if it is one. */
@@ -60,7 +150,7 @@ export class TemplateContext {
   /** The construct path of a resource (without a trailing `/Resource`), or its logical id when the template has no path metadata. */
   public displayName(logicalId: string): string {
     const path: string | undefined = this.resources[logicalId]?.Metadata?.['aws:cdk:path'];
-    return path ? stripResourceSuffix(path) : logicalId;
+    return typeof path === 'string' ? stripResourceSuffix(path) : logicalId;
   }
 
   /** The resource a value refers to with `Ref` or `Fn::GetAtt`, if it is in this template. */
@@ -81,28 +171,74 @@ export class TemplateContext {
   }
 
   /**
-   * The properties of a resource with every `Fn::If` this template can decide replaced by its
-   * branch, and `AWS::NoValue` removed. A condition that depends on something only known at deploy
-   * time stays as `Fn::If`.
+   * The properties of a resource with every `Fn::If` this case decides replaced by its branch,
+   * parameters the auditor gave replaced by their values, and `AWS::NoValue` removed. A condition
+   * that nothing decides stays as `Fn::If`, and what it depends on is noted in `unknowns`.
    */
   public properties(logicalId: string): any {
     const value = this.resolve(this.resources[logicalId]?.Properties ?? {});
-    return value === NO_VALUE ? {} : value;
+    return value === NO_VALUE || !isObject(value) ? {} : value;
   }
 
-  /** Whether the resource is created: `false` when its `Condition` is false, `undefined` when the condition cannot be decided here. */
+  /** The resource as the shared readers take it. */
+  public resolved(logicalId: string): ResolvedResource {
+    return { logicalId, type: this.resources[logicalId]?.Type, properties: this.properties(logicalId) };
+  }
+
+  /** This template as the shared readers (`cfn/`) see it: the resources created in this case. */
+  public view(): TemplateView {
+    return {
+      accounts: ['${AWS::AccountId}', ...(this.environment.account ? [this.environment.account] : [])],
+      regions: ['${AWS::Region}', ...(this.environment.region ? [this.environment.region] : [])],
+      resourcesOfType: (type) => this.resourcesOfType(type).filter(([id]) => this.isCreated(id) !== false).map(([id]) => this.resolved(id)),
+    };
+  }
+
+  /** Whether the resource is created: `false` when its `Condition` is false, `undefined` when nothing decides the condition. */
   public isCreated(logicalId: string): boolean | undefined {
     const condition = this.resources[logicalId]?.Condition;
     return condition === undefined ? true : this.condition(condition);
   }
 
-  /** The statements of every policy resource of `policyType` whose `targetProperty` names the resource `logicalId`. */
-  public policyStatements(policyType: string, targetProperty: string, logicalId: string): any[] {
-    return this.resourcesOfType(policyType)
-      .filter(([id]) => this.isCreated(id) !== false)
-      .map(([id]) => this.properties(id))
-      .filter((props) => ([] as any[]).concat(props[targetProperty] ?? []).some((target) => this.refersTo(target, logicalId)))
-      .flatMap((props) => statementsOf(props.PolicyDocument));
+  /**
+   * The statements of every policy resource of `policyType` whose `targetProperty` names the resource
+   * `logicalId`: by `Ref` or `Fn::GetAtt`, or by the resource's name written the same way (a literal,
+   * `Fn::Sub`, `Fn::Join`). A policy that cannot be read is named in `unreadable`.
+   */
+  public policyStatements(policyType: string, targetProperty: string, logicalId: string): { statements: Statement[]; unreadable: string[] } {
+    const named = NAMED_BY[this.resources[logicalId]?.Type];
+    const nameValue = named ? this.properties(logicalId)[named.property] : undefined;
+    const name = nameValue === undefined ? undefined : flatten(nameValue);
+    const names = (target: any) => {
+      if (this.refersTo(target, logicalId)) {
+        return true;
+      }
+      if (name === undefined || name.includes('${?}')) {
+        return false;
+      }
+      const text = flatten(target);
+      return text === name || (named!.separator !== '' && text.endsWith(`${named!.separator}${name}`));
+    };
+    const statements: Statement[] = [];
+    const unreadable: string[] = [];
+    for (const [id] of this.resourcesOfType(policyType)) {
+      if (this.isCreated(id) === false) {
+        continue;
+      }
+      const props = this.properties(id);
+      if (!listOf(props[targetProperty]).some(names)) {
+        continue;
+      }
+      try {
+        statements.push(...statementsOf(props.PolicyDocument, `PolicyDocument of ${id}`));
+      } catch (e) {
+        if (!(e instanceof NotAssessedError)) {
+          throw e;
+        }
+        unreadable.push(e.message);
+      }
+    }
+    return { statements, unreadable };
   }
 
   /** A readable rendering of a value that may contain intrinsic functions: `${Key.Arn}`, `${AWS::Region}`, `import:Name`. */
@@ -125,10 +261,10 @@ export class TemplateContext {
     }
     if (Array.isArray(value['Fn::Join'])) {
       const [separator, parts] = value['Fn::Join'];
-      return ([] as any[]).concat(parts).map((p) => this.render(p)).join(separator);
+      return ([] as any[]).concat(parts).map((p) => this.render(p)).join(String(separator));
     }
     if (value['Fn::Sub'] !== undefined) {
-      return String(Array.isArray(value['Fn::Sub']) ? value['Fn::Sub'][0] : value['Fn::Sub']);
+      return flatten(value);
     }
     if (value['Fn::ImportValue'] !== undefined) {
       return `import:${this.render(value['Fn::ImportValue'])}`;
@@ -150,7 +286,13 @@ export class TemplateContext {
 
   /** Whether the template declares a parameter of that name. */
   public isParameter(name: string): boolean {
-    return this.template.Parameters?.[name] !== undefined;
+    return isObject(this.template.Parameters) && this.template.Parameters[name] !== undefined;
+  }
+
+  /** The value the auditor gave a parameter, if any. */
+  public givenParameter(name: string): string | undefined {
+    const given = this.options.parameters?.[name];
+    return given !== undefined && (this.isParameter(name) || name.startsWith('AWS::')) ? given : undefined;
   }
 
   private resolve(value: any): any {
@@ -163,6 +305,14 @@ export class TemplateContext {
     const keys = Object.keys(value);
     if (keys.length === 1 && value.Ref === 'AWS::NoValue') {
       return NO_VALUE;
+    }
+    if (keys.length === 1 && typeof value.Ref === 'string') {
+      const given = this.givenParameter(value.Ref);
+      if (given !== undefined) {
+        const type = this.template.Parameters?.[value.Ref]?.Type;
+        return typeof type === 'string' && (type === 'CommaDelimitedList' || type.startsWith('List<')) ? given.split(',').map((v) => v.trim()) : given;
+      }
+      return value;
     }
     if (keys.length === 1 && Array.isArray(value['Fn::If']) && value['Fn::If'].length === 3) {
       const [name, whenTrue, whenFalse] = value['Fn::If'];
@@ -182,7 +332,17 @@ export class TemplateContext {
   private condition(name: string): boolean | undefined {
     if (!(name in this.conditions)) {
       this.conditions[name] = undefined; // a cycle decides nothing
-      this.conditions[name] = this.evaluate(this.template.Conditions?.[name]);
+      const before = this.parameterUnknownsMet;
+      let value = this.evaluate(isObject(this.template.Conditions) ? this.template.Conditions[name] : undefined);
+      if (value === undefined) {
+        if (this.scenario.conditions.has(name)) {
+          value = this.scenario.conditions.get(name);
+        } else if (this.parameterUnknownsMet === before) {
+          // Not computable from parameters (a list, a mapping, another function): the condition itself is the unknown.
+          this.unknowns.add(`condition ${name}`);
+        }
+      }
+      this.conditions[name] = value;
     }
     return this.conditions[name];
   }
@@ -217,8 +377,29 @@ export class TemplateContext {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       return String(value);
     }
+    const name = value?.Ref;
+    if (typeof name !== 'string') {
+      return undefined;
+    }
+    const stated = this.pseudoParameter(name);
+    if (stated !== undefined) {
+      return stated;
+    }
+    const given = this.givenParameter(name) ?? this.scenario.parameters.get(name);
+    if (given !== undefined) {
+      return given;
+    }
+    if (this.isParameter(name) || name.startsWith('AWS::')) {
+      this.parameterUnknownsMet++;
+      this.unknowns.add(`parameter ${name}`);
+    }
+    return undefined;
+  }
+
+  /** A pseudo parameter the stack's environment states. */
+  private pseudoParameter(name: string): string | undefined {
     const region = this.environment.region;
-    switch (value?.Ref) {
+    switch (name) {
       case 'AWS::Region':
         return region;
       case 'AWS::AccountId':
@@ -229,6 +410,39 @@ export class TemplateContext {
         return undefined;
     }
   }
+
+  /** For each parameter, the literal values the conditions compare it with (`Fn::Equals`). */
+  private compared(): Map<string, Set<string>> {
+    if (this.comparedValues === undefined) {
+      const found = new Map<string, Set<string>>();
+      const walk = (value: any) => {
+        if (Array.isArray(value)) {
+          value.forEach(walk);
+        } else if (isObject(value)) {
+          const equals = value['Fn::Equals'];
+          if (Array.isArray(equals) && equals.length === 2) {
+            for (const [ref, literal] of [[equals[0], equals[1]], [equals[1], equals[0]]]) {
+              if (typeof ref?.Ref === 'string' && ['string', 'number', 'boolean'].includes(typeof literal)) {
+                found.set(ref.Ref, new Set([...(found.get(ref.Ref) ?? []), String(literal)]));
+              }
+            }
+          }
+          Object.values(value).forEach(walk);
+        }
+      };
+      walk(this.template.Conditions);
+      this.comparedValues = found;
+    }
+    return this.comparedValues;
+  }
+}
+
+/** The case with `unknown` set to `value`. */
+export function extendScenario(scenario: Scenario, unknown: Unknown, value: string): Scenario {
+  if (unknown.startsWith('condition ')) {
+    return { ...scenario, conditions: new Map([...scenario.conditions, [unknown.slice('condition '.length), value === 'true']]) };
+  }
+  return { ...scenario, parameters: new Map([...scenario.parameters, [unknown.slice('parameter '.length), value]]) };
 }
 
 /** The logical id a `{Ref}` or `{Fn::GetAtt}` points to, if any. */
@@ -253,32 +467,8 @@ export function stripResourceSuffix(path: string): string {
   return path.replace(/\/Resource(\/Default)?$|\/Default$/, '');
 }
 
-/** The statements of a policy document, given as an object or as a JSON string. */
-export function statementsOf(document: any): any[] {
-  const parsed = typeof document === 'string' ? safeParse(document) : document;
-  return ([] as any[]).concat(parsed?.Statement ?? []);
-}
-
-/** `true` for `true` and `'true'`, `false` for `false`, `'false'` and absent, `undefined` for anything unresolved. */
-export function truth(value: any): boolean | undefined {
-  if (value === true || value === 'true') {
-    return true;
-  }
-  if (value === undefined || value === false || value === 'false') {
-    return false;
-  }
-  return undefined;
-}
 
 /** Whether the value is an `Fn::If` the template could not decide. */
 export function isUndecided(value: any): boolean {
   return value !== null && typeof value === 'object' && Array.isArray(value['Fn::If']);
-}
-
-function safeParse(text: string): any {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

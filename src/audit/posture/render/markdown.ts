@@ -4,8 +4,7 @@
  * never splits a cell.
  */
 import { FINDING_CATALOGUE, severityRank } from '../findings';
-import type { ResourcePosture } from '../rows';
-import { countFindings, describeCounts, describeScope, displayOption, displayType, SEVERITIES_DESCENDING } from './summary';
+import { asReport, countFindings, describeCounts, describeScope, displayEncryption, displayOption, displayType, groupNotAssessed, ReportInput, SEVERITIES_DESCENDING } from './summary';
 
 /** What the Markdown report says it was read from. */
 export interface MarkdownOptions {
@@ -14,13 +13,15 @@ export interface MarkdownOptions {
 }
 
 /** The posture as a Markdown document. */
-export function renderMarkdown(rows: readonly ResourcePosture[], options: MarkdownOptions = {}): string {
+export function renderMarkdown(input: ReportInput, options: MarkdownOptions = {}): string {
+  const report = asReport(input);
+  const rows = report.resources;
   const counts = countFindings(rows);
   const from = options.source === undefined ? '' : `Read from ${code(options.source)}: `;
   const out: string[] = [
     '# Encryption posture',
     '',
-    `${from}${describeScope(rows)}. Findings: ${describeCounts(counts)}.`,
+    `${from}${describeScope(report)}. Findings: ${describeCounts(counts)}.`,
     '',
     tableRow(['Resource', 'Type', 'Encrypted at rest', 'Encryption', 'KMI option', 'Key', 'Rotation', 'Upload rule', 'TLS', 'Findings']),
     tableRow(Array(10).fill('---')),
@@ -29,7 +30,7 @@ export function renderMarkdown(rows: readonly ResourcePosture[], options: Markdo
     const perSeverity = countFindings([row]);
     const summary = SEVERITIES_DESCENDING.filter((s) => perSeverity[s] > 0).map((s) => `${perSeverity[s]} ${s}`).join(', ');
     out.push(tableRow([
-      code(row.path), text(displayType(row.type)), text(row.encrypted), text(row.encryption), text(displayOption(row)),
+      code(row.path), text(displayType(row.type)), text(row.encrypted), text(displayEncryption(row)), text(displayOption(row)),
       keyCell(row.key), text(row.rotation), text(row.uploadRule), text(row.tls), text(summary || '-'),
     ]));
   }
@@ -45,6 +46,16 @@ export function renderMarkdown(rows: readonly ResourcePosture[], options: Markdo
     for (const { row, f } of findings) {
       out.push(tableRow([text(f.severity), code(row.path), text(f.message), code(f.id)]));
     }
+  }
+
+  const groups = groupNotAssessed(report);
+  out.push('', '## Not assessed', '');
+  if (groups.length === 0) {
+    out.push('None: every resource was assessed.');
+  } else {
+    out.push(`${report.notAssessed.length} resource${report.notAssessed.length === 1 ? '' : 's'} not assessed:`, '');
+    out.push(tableRow(['Type', 'Count', 'Why']), tableRow(Array(3).fill('---')));
+    out.push(...groups.map((g) => tableRow([code(g.type), String(g.resources.length), text(g.reason)])));
   }
 
   out.push(

@@ -63,6 +63,6 @@ describe('EMRLocalDiskEncrypted', () => {
       type: 'AWS::EMR::SecurityConfiguration',
       properties: { SecurityConfiguration: 'EncryptionConfiguration: {}' },
     });
-    expect(() => check(EMRLocalDiskEncrypted, config)).toThrow(/SecurityConfiguration of Config is "EncryptionConfiguration: \{\}", not JSON: the rule cannot tell/);
+    expect(() => check(EMRLocalDiskEncrypted, config)).toThrow(/SecurityConfiguration of Config is "EncryptionConfiguration: \{\}", not JSON: whether the resource complies cannot be told/);
   });
 });

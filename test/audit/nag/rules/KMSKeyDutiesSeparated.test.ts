@@ -223,6 +223,6 @@ describe('KMSKeyDutiesSeparated', () => {
 
   test('cannot judge a key policy that is not JSON, and says so', () => {
     const key = new CfnResource(newStack(), 'Key', { type: 'AWS::KMS::Key', properties: { KeyPolicy: 'Allow Ops kms:*' } });
-    expect(() => check(KMSKeyDutiesSeparated, key)).toThrow(/KeyPolicy of Key is "Allow Ops kms:\*", not JSON: the rule cannot tell/);
+    expect(() => check(KMSKeyDutiesSeparated, key)).toThrow(/KeyPolicy of Key is "Allow Ops kms:\*", not JSON: whether the resource complies cannot be told/);
   });
 });

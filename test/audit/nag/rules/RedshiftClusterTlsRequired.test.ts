@@ -60,7 +60,7 @@ describe('RedshiftClusterTlsRequired', () => {
 
   test('cannot judge a parameter group defined outside the stack, and says so', () => {
     const cluster = plainCluster(newStack(), { encrypted: true, clusterParameterGroupName: 'shared-parameters' });
-    expect(() => check(RedshiftClusterTlsRequired, cluster)).toThrow(/ClusterParameterGroupName of Cluster is "shared-parameters", a parameter group not defined in this stack: the rule cannot tell/);
+    expect(() => check(RedshiftClusterTlsRequired, cluster)).toThrow(/ClusterParameterGroupName of Cluster is "shared-parameters", a parameter group not defined in this stack: whether the resource complies cannot be told/);
   });
 
   test('cannot judge require_ssl set by a parameter, and says so', () => {

@@ -116,6 +116,6 @@ describe('S3UploadEncryptionEnforced', () => {
       bucket: bucket.ref,
       policyDocument: { Version: '2012-10-17', Statement: Fn.conditionIf('Strict', [statement], []) },
     });
-    expect(() => check(S3UploadEncryptionEnforced, bucket)).toThrow(/a statement of PolicyDocument of Policy is .*Fn::If.*, known only at deployment/);
+    expect(() => check(S3UploadEncryptionEnforced, bucket)).toThrow(/the Statement of PolicyDocument of Policy is .*Fn::If.*, known only at deployment/);
   });
 });

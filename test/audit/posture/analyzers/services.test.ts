@@ -87,7 +87,7 @@ describe('DynamoDB', () => {
     expect(rowAt(rows, 'AWS::DynamoDB::Table', 'DefaultTable')).toMatchObject({
       encrypted: 'yes', option: 3, keyManagement: 'AWS owned key', key: 'AWS owned (DynamoDB)', rotation: 'managed by AWS',
     });
-    expect(findingsOf(rowAt(rows, 'AWS::DynamoDB::Table', 'DefaultTable'))).toEqual(['low aws-managed-key']);
+    expect(findingsOf(rowAt(rows, 'AWS::DynamoDB::Table', 'DefaultTable'))).toEqual(['low aws-owned-key']);
   });
   test('a table with SSE on and no key uses aws/dynamodb', () => {
     expect(rowAt(rows, 'AWS::DynamoDB::Table', 'AwsManagedTable')).toMatchObject({ key: 'AWS managed (aws/dynamodb)', keyManagement: 'AWS managed key' });
@@ -115,7 +115,7 @@ describe('SQS and SNS', () => {
 
   test('a default queue is SSE-SQS (the SQS default, an AWS owned key) and does not enforce TLS', () => {
     expect(rowAt(rows, 'AWS::SQS::Queue', 'DefaultQueue')).toMatchObject({ encryption: 'SSE-SQS (SQS default)', keyManagement: 'AWS owned key', tls: 'not enforced' });
-    expect(findingsOf(rowAt(rows, 'AWS::SQS::Queue', 'DefaultQueue'))).toEqual(['low aws-managed-key', 'medium tls-not-enforced']);
+    expect(findingsOf(rowAt(rows, 'AWS::SQS::Queue', 'DefaultQueue'))).toEqual(['low aws-owned-key', 'medium tls-not-enforced']);
   });
   test('a queue with SSE-SQS turned off and no key is not encrypted', () => {
     expect(rowAt(rows, 'AWS::SQS::Queue', 'PlainQueue')).toMatchObject({ encrypted: 'no', findings: expect.arrayContaining([expect.objectContaining({ id: 'not-encrypted', severity: 'high' })]) });
@@ -154,9 +154,9 @@ describe('CloudWatch Logs, Secrets Manager, EFS', () => {
     }));
   });
 
-  test('a log group without a key uses CloudWatch Logs\' own encryption: option 3, AWS managed, a low finding', () => {
+  test('a log group without a key uses CloudWatch Logs\' own encryption: option 3, an AWS owned key (not aws/logs), a low finding', () => {
     expect(rowAt(rows, 'AWS::Logs::LogGroup', 'DefaultLogs')).toMatchObject({
-      encrypted: 'yes', encryption: 'CloudWatch Logs (service encryption)', option: 3, keyManagement: 'AWS managed key', findings: [{ id: 'aws-managed-key', severity: 'low' }],
+      encrypted: 'yes', encryption: 'CloudWatch Logs (service encryption)', option: 3, keyManagement: 'AWS owned key', key: 'AWS owned (CloudWatch Logs)', findings: [{ id: 'aws-owned-key', severity: 'low' }],
     });
   });
   test('a log group with a customer managed key: that key', () => {

@@ -50,12 +50,18 @@ describe('reading a cloud assembly', () => {
 });
 
 describe('conditions', () => {
-  test('an environment-agnostic stack leaves the default Kinesis encryption to a condition: unknown, an info finding', () => {
+  test('an environment-agnostic stack leaves the default Kinesis encryption to a condition on the Region: both cases read, the weakest (China, unencrypted) reported, the row conditional', () => {
     const app = newApp();
     new kinesis.Stream(new Stack(app, 'Agnostic'), 'Stream');
     const [stream] = analyzeAssembly(app.synth().directory);
-    expect(stream).toMatchObject({ encrypted: 'unknown', option: null });
-    expect(findingsOf(stream)).toEqual(['info conditional']);
+    expect(stream).toMatchObject({ encrypted: 'no', option: null, conditional: ['parameter AWS::Region'] });
+    expect(findingsOf(stream)).toEqual(['high not-encrypted', 'info conditional']);
+  });
+  test('the Region given as a parameter decides the same condition: no longer conditional', () => {
+    const app = newApp();
+    new kinesis.Stream(new Stack(app, 'Agnostic'), 'Stream');
+    const [stream] = analyzeAssembly(app.synth().directory, { parameters: { 'AWS::Region': 'eu-west-1' } });
+    expect(stream).toMatchObject({ encrypted: 'yes', key: 'AWS managed (aws/kinesis)', conditional: [] });
   });
 
   test('a condition on the Region is decided with the stack\'s environment', () => {
@@ -70,7 +76,7 @@ describe('conditions', () => {
     expect(pinned.map((r) => r.encrypted)).toEqual(['no']);
   });
 
-  test('a resource whose condition is false is left out; one whose condition is undecided says so', () => {
+  test('a resource whose condition is false is not assessed, with the reason; one whose condition is undecided says so', () => {
     const rows = analyzeTemplate('S', {
       Conditions: { Never: { 'Fn::Equals': ['a', 'b'] }, InUsEast1: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] } },
       Resources: {
@@ -79,27 +85,27 @@ describe('conditions', () => {
       },
     });
     expect(rows.map((r) => r.logicalId)).toEqual(['Maybe']);
-    expect(rows[0].findings).toContainEqual({ severity: 'info', id: 'conditional', message: 'created only if condition InUsEast1 holds at deployment' });
+    expect(rows[0].findings).toContainEqual({ severity: 'info', id: 'conditional', message: 'created only in some cases: condition InUsEast1' });
   });
 });
 
 describe('errors', () => {
   test('a directory that does not exist', () => {
-    expect(() => analyzeAssembly(join(temporaryDirectory(), 'missing'))).toThrow(/missing not found: give the cloud assembly directory that cdk synth wrote/);
+    expect(() => analyzeAssembly(join(temporaryDirectory(), 'missing'))).toThrow(/missing not found: give a cloud assembly directory \(cdk\.out\), a template file \(JSON or YAML\) or a folder of templates/);
   });
-  test('a file instead of a directory', () => {
+  test('a file that is not a template', () => {
     const file = join(temporaryDirectory(), 'template.json');
     writeFileSync(file, '{}');
-    expect(() => analyzeAssembly(file)).toThrow(/template\.json is not a directory/);
+    expect(() => analyzeAssembly(file)).toThrow(/template\.json: Resources: missing: a template declares at least one resource/);
   });
-  test('a directory without manifest.json', () => {
-    expect(() => analyzeAssembly(temporaryDirectory())).toThrow(/is not a cloud assembly: .*manifest\.json not found \(run cdk synth first\)/);
+  test('a directory with neither manifest.json nor templates', () => {
+    expect(() => analyzeAssembly(temporaryDirectory())).toThrow(/no CloudFormation template found \(JSON or YAML files with a Resources section\), and no manifest\.json of a cloud assembly/);
   });
   test('a template that is not JSON', () => {
     const dir = temporaryDirectory();
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ artifacts: { S: { type: 'aws:cloudformation:stack', properties: { templateFile: 'S.template.json' } } } }));
     writeFileSync(join(dir, 'S.template.json'), '{ not json');
-    expect(() => analyzeAssembly(dir)).toThrow(/S\.template\.json is not valid JSON/);
+    expect(() => analyzeAssembly(dir)).toThrow(/S\.template\.json:1:3: not valid JSON/);
   });
   test('a manifest that names a template that is not there', () => {
     const dir = temporaryDirectory();

@@ -1,4 +1,4 @@
-import { ResourcePosture } from '../../../../src/audit/posture';
+import { PostureReport, ResourcePosture } from '../../../../src/audit/posture';
 import { finding } from '../../../../src/audit/posture/findings';
 import { JSON_SCHEMA_VERSION, renderJson } from '../../../../src/audit/posture/render/json';
 import { code, renderMarkdown, text } from '../../../../src/audit/posture/render/markdown';
@@ -17,6 +17,7 @@ const ENCRYPTED: ResourcePosture = {
   rotation: 'automatic every 365 days',
   uploadRule: 'strict (aws:kms|aws:kms:dsse)',
   tls: 'TLS >= 1.2',
+  conditional: [],
   findings: [finding('no-upload-rule', 'a message with a | pipe and <b>tags</b>')],
 };
 
@@ -33,6 +34,7 @@ const UNENCRYPTED: ResourcePosture = {
   rotation: '-',
   uploadRule: '-',
   tls: 'not enforced',
+  conditional: [],
   findings: [finding('not-encrypted', 'topic not encrypted (no KmsMasterKeyId)'), finding('tls-not-enforced', 'topic policy does not deny requests without TLS')],
 };
 
@@ -52,7 +54,7 @@ describe('the terminal table', () => {
     expect(lines.slice(5, 7)).toEqual(['    ! high: topic not encrypted (no KmsMasterKeyId)', '    ! medium: topic policy does not deny requests without TLS']);
   });
   test('ends with a summary of resources and findings by severity', () => {
-    expect(table.split('\n').pop()).toBe('2 resources in 1 stack. Findings: 1 high, 1 medium, 1 low, 0 info.');
+    expect(table.split('\n').pop()).toBe('2 resources assessed in 1 stack, 0 not assessed. Findings: 1 high, 1 medium, 1 low, 0 info.');
   });
   test('has no colour unless asked', () => {
     expect(table).not.toMatch(ANSI);
@@ -68,7 +70,7 @@ describe('the terminal table', () => {
   });
   test('an empty assembly says so', () => {
     expect(renderTable([])).toContain('(no resource of a covered type)');
-    expect(renderTable([]).split('\n').pop()).toBe('0 resources in 0 stacks. Findings: none.');
+    expect(renderTable([]).split('\n').pop()).toBe('0 resources assessed in 0 stacks, 0 not assessed. Findings: none.');
   });
 });
 
@@ -84,7 +86,7 @@ describe('the Markdown report', () => {
     expect(markdown.split('\n').slice(0, 3)).toEqual([
       '# Encryption posture',
       '',
-      'Read from `cdk.out`: 2 resources in 1 stack. Findings: 1 high, 1 medium, 1 low, 0 info.',
+      'Read from `cdk.out`: 2 resources assessed in 1 stack, 0 not assessed. Findings: 1 high, 1 medium, 1 low, 0 info.',
     ]);
   });
   test('has one table row per resource, ten cells each, however many pipes the values hold', () => {
@@ -134,15 +136,15 @@ describe('the JSON report', () => {
   const json = renderJson(ROWS, { source: 'cdk.out' });
   const report = JSON.parse(json);
 
-  test('has a stable shape: schema version, source, summary, resources', () => {
-    expect(Object.keys(report)).toEqual(['schemaVersion', 'source', 'summary', 'resources']);
+  test('has a stable shape: schema version, source, summary, resources, resources not assessed', () => {
+    expect(Object.keys(report)).toEqual(['schemaVersion', 'source', 'summary', 'resources', 'notAssessed']);
     expect(report.schemaVersion).toBe(JSON_SCHEMA_VERSION);
-    expect(report.summary).toEqual({ resources: 2, stacks: 1, findings: { high: 1, medium: 1, low: 1, info: 0 } });
+    expect(report.summary).toEqual({ resources: 2, notAssessed: 0, stacks: 1, findings: { high: 1, medium: 1, low: 1, info: 0 } });
   });
   test('gives every resource the same fields in the same order, findings with severity, id and message', () => {
     for (const resource of report.resources) {
       expect(Object.keys(resource)).toEqual([
-        'stack', 'path', 'logicalId', 'type', 'encrypted', 'encryption', 'option', 'keyManagement', 'key', 'rotation', 'uploadRule', 'tls', 'findings',
+        'stack', 'path', 'logicalId', 'type', 'encrypted', 'encryption', 'option', 'keyManagement', 'key', 'rotation', 'uploadRule', 'tls', 'conditional', 'findings',
       ]);
       for (const f of resource.findings) {
         expect(Object.keys(f)).toEqual(['severity', 'id', 'message']);
@@ -154,10 +156,50 @@ describe('the JSON report', () => {
   });
   test('is the same text for the same input, indented, with a final newline', () => {
     expect(renderJson(ROWS, { source: 'cdk.out' })).toBe(json);
-    expect(json.startsWith('{\n  "schemaVersion": 1,')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 2,')).toBe(true);
     expect(json.endsWith('}\n')).toBe(true);
   });
   test('without a source says null', () => {
     expect(JSON.parse(renderJson([])).source).toBeNull();
+  });
+});
+
+describe('resources not assessed', () => {
+  const report: PostureReport = {
+    sources: ['t.yaml'],
+    stacks: ['t'],
+    resources: [ENCRYPTED],
+    notAssessed: [
+      { stack: 't', logicalId: 'Role', type: 'AWS::IAM::Role', reason: 'no at-rest encryption setting read for this type' },
+      { stack: 't', logicalId: 'Role2', type: 'AWS::IAM::Role', reason: 'no at-rest encryption setting read for this type' },
+      { stack: 't', logicalId: 'Fn::ForEach::Topics', type: 'AWS::SNS::Topic', reason: 'Fn::ForEach collection {"Ref":"Names"} known only at deployment' },
+    ],
+  };
+  test('the table lists them by type with their count and reason, and the summary counts them', () => {
+    const lines = renderTable(report).split('\n');
+    expect(lines).toContain('Not assessed: 3 resources (type, count, why)');
+    expect(lines).toContain('  AWS::IAM::Role   2  no at-rest encryption setting read for this type');
+    expect(lines).toContain('  AWS::SNS::Topic  1  Fn::ForEach collection {"Ref":"Names"} known only at deployment');
+    expect(lines.pop()).toBe('1 resource assessed in 1 stack, 3 not assessed. Findings: 0 high, 0 medium, 1 low, 0 info.');
+  });
+  test('the Markdown report has a section of them', () => {
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('1 resource assessed in 1 stack, 3 not assessed.');
+    expect(markdown).toContain('## Not assessed\n\n3 resources not assessed:\n\n| Type | Count | Why |\n| --- | --- | --- |\n| `AWS::IAM::Role` | 2 | no at-rest encryption setting read for this type |');
+  });
+  test('the JSON report lists them by type and counts them in the summary', () => {
+    const json = JSON.parse(renderJson(report));
+    expect(json.summary.notAssessed).toBe(3);
+    expect(json.notAssessed[0]).toEqual({
+      type: 'AWS::IAM::Role',
+      count: 2,
+      reason: 'no at-rest encryption setting read for this type',
+      resources: [{ stack: 't', logicalId: 'Role' }, { stack: 't', logicalId: 'Role2' }],
+    });
+  });
+  test('a conditional row says so in the table and in JSON', () => {
+    const conditional: ResourcePosture = { ...ENCRYPTED, conditional: ['parameter Env'] };
+    expect(renderTable([conditional])).toMatch(/App\/Records +S3::Bucket +SSE-KMS \(conditional\) /);
+    expect(JSON.parse(renderJson([conditional])).resources[0].conditional).toEqual(['parameter Env']);
   });
 });

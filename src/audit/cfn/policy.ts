@@ -1,4 +1,4 @@
-import { flatten, isObject, listOf, unresolved } from './template';
+import { flatten, isObject, listOf, unresolved } from './values';
 
 /** One statement of a resolved IAM policy document. */
 export interface Statement {
@@ -17,8 +17,9 @@ export interface Statement {
 }
 
 /**
- * The statements of a resolved policy document. A document or statement list built at deployment
- * (`Fn::If`, a parameter) cannot be read: it throws, so cdk-nag reports the rule as not validated.
+ * The statements of a resolved policy document, given as an object or as a JSON string. A document
+ * or statement built at deployment (an `Fn::If` left undecided, a parameter) cannot be read: it throws
+ * a `NotAssessedError`.
  */
 export function statementsOf(document: unknown, where: string): Statement[] {
   if (document === undefined) {
@@ -27,6 +28,9 @@ export function statementsOf(document: unknown, where: string): Statement[] {
   const parsed = typeof document === 'string' ? parseJson(document, where) : document;
   if (!isObject(parsed) || Object.keys(parsed).some((key) => key === 'Ref' || key.startsWith('Fn::'))) {
     throw unresolved(where, document);
+  }
+  if (isObject(parsed.Statement) && Object.keys(parsed.Statement).some((key) => key === 'Ref' || key.startsWith('Fn::'))) {
+    throw unresolved(`the Statement of ${where}`, parsed.Statement);
   }
   return listOf(parsed.Statement).map((raw) => {
     if (!isObject(raw) || (raw.Effect !== 'Allow' && raw.Effect !== 'Deny')) {
@@ -92,4 +96,22 @@ function parseJson(text: string, where: string): unknown {
   } catch {
     throw unresolved(where, text, 'not JSON');
   }
+}
+
+/**
+ * True when the statement denies every request made without TLS: a Deny to everyone, on any action,
+ * when `aws:SecureTransport` is false (`Bool`, or `BoolIfExists`, as AWS's examples write it).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport
+ */
+export function deniesInsecureTransport(statement: Statement): boolean {
+  return statement.effect === 'Deny'
+    && appliesToEveryone(statement)
+    && conditionEntries(statement).some(({ operator, key, values }) =>
+      (operator === 'Bool' || operator === 'BoolIfExists') && key === 'aws:securetransport' && values.some((v) => String(v).toLowerCase() === 'false'));
+}
+
+/** True when the statement allows everyone (`*`) with no condition to narrow it. */
+export function allowsEveryoneUnconditionally(statement: Statement): boolean {
+  return statement.effect === 'Allow' && (appliesToEveryone(statement) || statement.notPrincipal !== undefined) && !isConditional(statement);
 }

@@ -1,9 +1,10 @@
-import { isObject, ResolvedResource, unresolved } from './template';
+import { ResolvedResource } from './resources';
+import { isObject, unresolved } from './values';
 
 /**
  * The `EncryptionConfiguration` of an `AWS::EMR::SecurityConfiguration`, whose `SecurityConfiguration`
- * is a JSON object or a JSON string. A document built at deployment cannot be read: it throws, so
- * cdk-nag reports the rule as not validated.
+ * is a JSON object or a JSON string. A document built at deployment cannot be read: it throws a
+ * `NotAssessedError`.
  */
 export function emrEncryptionConfiguration(configuration: ResolvedResource): Record<string, any> {
   const where = `SecurityConfiguration of ${configuration.logicalId}`;

@@ -1,7 +1,7 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
 import { coversAction, isConditional, Statement, statementsOf, wildcardMatches } from './policy';
-import { flatten, isObject, listOf, ResolvedResource, stackResourcesOfType } from './template';
-import { DENY_TO_ADMINS, DENY_TO_USERS } from '../../../private/kms-actions';
+import { ResolvedResource, TemplateView } from './resources';
+import { flatten, isObject, listOf } from './values';
+import { DENY_TO_ADMINS, DENY_TO_USERS } from '../../private/kms-actions';
 
 /** The actions on a KMS key (resource type `key` in the service authorization reference). */
 const KEY_ACTIONS = [
@@ -48,20 +48,18 @@ export interface PrincipalKeyAccess {
  * - The key policy statement that allows the key's own account root delegates to IAM and names no one;
  *   it is not counted. IAM policies outside the stack are not seen.
  */
-export function keyAccess(node: CfnResource, key: ResolvedResource): PrincipalKeyAccess[] {
-  const stack = Stack.of(node);
-  const account = flatten(stack.resolve(stack.account));
-  const region = flatten(stack.resolve(stack.region));
+export function keyAccess(view: TemplateView, key: ResolvedResource): PrincipalKeyAccess[] {
   const grants = new Map<string, Statement[]>();
   const add = (principal: string, statement: Statement) => grants.set(principal, [...(grants.get(principal) ?? []), statement]);
 
   for (const statement of statementsOf(key.properties.KeyPolicy, `KeyPolicy of ${key.logicalId}`)) {
-    for (const principal of principalsOf(statement, account)) {
+    for (const principal of principalsOf(statement, view.accounts)) {
       add(principal, statement);
     }
   }
 
-  const keyArns = ['aws', '${AWS::Partition}'].map((partition) => `arn:${partition}:kms:${region}:${account}:key/\${${key.logicalId}}`);
+  const keyArns = ['aws', '${AWS::Partition}'].flatMap((partition) => view.regions.flatMap((region) =>
+    view.accounts.map((account) => `arn:${partition}:kms:${region}:${account}:key/\${${key.logicalId}}`)));
   const appliesToKey = (statement: Statement) => {
     const coversKey = (resource: unknown) => {
       const pattern = flatten(resource);
@@ -69,7 +67,7 @@ export function keyAccess(node: CfnResource, key: ResolvedResource): PrincipalKe
     };
     return statement.resources ? statement.resources.some(coversKey) : !statement.notResources!.some(coversKey);
   };
-  for (const { identities, statements } of identityPolicies(node)) {
+  for (const { identities, statements } of identityPolicies(view)) {
     for (const statement of statements.filter(appliesToKey)) {
       identities.forEach((identity) => add(identity, statement));
     }
@@ -91,7 +89,7 @@ export function keyAccess(node: CfnResource, key: ResolvedResource): PrincipalKe
  * The principals a key policy statement names, normalized so that the same role reads alike in key
  * policies and IAM policies. The key's own account root is left out: it delegates to IAM.
  */
-function principalsOf(statement: Statement, account: string): string[] {
+function principalsOf(statement: Statement, accounts: readonly string[]): string[] {
   if (statement.notPrincipal !== undefined) {
     // Allow with NotPrincipal allows nearly everyone; a Deny with NotPrincipal is not relied on.
     return statement.effect === 'Allow' ? ['*'] : [];
@@ -103,9 +101,9 @@ function principalsOf(statement: Statement, account: string): string[] {
   if (!isObject(principal)) {
     return [];
   }
-  const ownRoot = new RegExp(`^(arn:${PARTITION}:iam::)?${account.replace(/[${}]/g, '\\$&')}(:root)?$`);
+  const ownRoots = accounts.map((account) => new RegExp(`^(arn:${PARTITION}:iam::)?${account.replace(/[${}]/g, '\\$&')}(:root)?$`));
   return [
-    ...listOf(principal.AWS).map((value) => normalizeArn(value, account)).filter((id) => !ownRoot.test(id)),
+    ...listOf(principal.AWS).map((value) => normalizeArn(value, accounts)).filter((id) => !ownRoots.some((root) => root.test(id))),
     ...listOf(principal.Service).map((value) => `service:${flatten(value)}`),
     ...listOf(principal.Federated).map((value) => `federated:${flatten(value)}`),
   ];
@@ -116,7 +114,7 @@ function principalsOf(statement: Statement, account: string): string[] {
  * account as `role/<name>` or `user/<name>` (how IAM policies name it literally), a value that cannot
  * be rendered as its JSON.
  */
-function normalizeArn(value: unknown, account: string): string {
+function normalizeArn(value: unknown, accounts: readonly string[]): string {
   const text = flatten(value);
   if (text.includes('${?}')) {
     return JSON.stringify(value);
@@ -126,14 +124,14 @@ function normalizeArn(value: unknown, account: string): string {
     return `\${${getAtt[1]}}`;
   }
   const arn = new RegExp(`^arn:${PARTITION}:iam::([^:]+):(role|user)/(?:.*/)?([^/]+)$`).exec(text);
-  if (arn && arn[1] === account) {
+  if (arn && accounts.includes(arn[1])) {
     return `${arn[2]}/${arn[3]}`;
   }
   return text;
 }
 
 /** The IAM identity policies of the stack, each with the identities it is attached to. */
-function identityPolicies(node: CfnResource): Array<{ identities: string[]; statements: Statement[] }> {
+function identityPolicies(view: TemplateView): Array<{ identities: string[]; statements: Statement[] }> {
   const attachedTo = (properties: Record<string, any>) => [
     ...listOf(properties.Roles).map((role) => identityName('role', role)),
     ...listOf(properties.Users).map((user) => identityName('user', user)),
@@ -141,16 +139,16 @@ function identityPolicies(node: CfnResource): Array<{ identities: string[]; stat
   ];
   const result: Array<{ identities: string[]; statements: Statement[] }> = [];
   const managed = new Map<string, Statement[]>();
-  for (const policy of stackResourcesOfType(node, 'AWS::IAM::ManagedPolicy')) {
+  for (const policy of view.resourcesOfType('AWS::IAM::ManagedPolicy')) {
     const statements = statementsOf(policy.properties.PolicyDocument, `PolicyDocument of ${policy.logicalId}`);
     managed.set(`\${${policy.logicalId}}`, statements);
     result.push({ identities: attachedTo(policy.properties), statements });
   }
-  for (const policy of stackResourcesOfType(node, 'AWS::IAM::Policy')) {
+  for (const policy of view.resourcesOfType('AWS::IAM::Policy')) {
     result.push({ identities: attachedTo(policy.properties), statements: statementsOf(policy.properties.PolicyDocument, `PolicyDocument of ${policy.logicalId}`) });
   }
   for (const type of ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {
-    for (const identity of stackResourcesOfType(node, type)) {
+    for (const identity of view.resourcesOfType(type)) {
       const identities = [`\${${identity.logicalId}}`];
       for (const inline of listOf(identity.properties.Policies)) {
         result.push({ identities, statements: statementsOf(isObject(inline) ? inline.PolicyDocument : undefined, `Policies of ${identity.logicalId}`) });
