@@ -34,7 +34,7 @@ export interface KeyActivityAlarmsProps {
   readonly keys?: kms.IKey[];
 
   /**
-   * What to report.
+   * What to report: at least one activity (an empty list is refused at synth).
    *
    * @default KeyActivityAlarms.DEFAULT_ACTIVITIES: every activity but `RETIRE_GRANT`
    */
@@ -372,6 +372,15 @@ function validateProps(alarms: KeyActivityAlarms, props: KeyActivityAlarmsProps)
     }
   });
 
+  if (props.activities !== undefined && props.activities.length === 0) {
+    throw new KmiValidationError({
+      path,
+      prop: 'activities',
+      given: '[]',
+      allowed: 'at least one KeyActivity: an alarm set that watches nothing reports nothing',
+      fix: 'Leave activities out for the default activities (KeyActivityAlarms.DEFAULT_ACTIVITIES), or name the activities to report.',
+    });
+  }
   const storeActivities = activitiesOfKind(props.activities ?? KeyActivityAlarms.DEFAULT_ACTIVITIES, ActivityKind.KEY_STORE_API_CALL);
   if (props.customKeyStores && storeActivities.length === 0) {
     throw new KmiValidationError({

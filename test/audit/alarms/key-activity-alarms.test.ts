@@ -315,9 +315,6 @@ describe('activities', () => {
     expect(rulesFor([KeyActivity.DELETE_CUSTOM_KEY_STORE]))
       .toEqual([expect.objectContaining({ detail: { eventSource: ['kms.amazonaws.com'], eventName: ['DeleteCustomKeyStore'] } })]);
   });
-  test('none: no rule', () => {
-    expect(rulesFor([])).toEqual([]);
-  });
   test('the defaults are every activity but RetireGrant', () => {
     expect(KeyActivityAlarms.DEFAULT_ACTIVITIES).toEqual([
       'DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DisableKeyRotation', 'ImportKeyMaterial', 'DeleteImportedKeyMaterial',
@@ -419,6 +416,10 @@ describe('invalid props', () => {
   test('a key of another account', () => {
     expect(build((stack) => ({ keys: [kms.Key.fromKeyArn(stack, 'Key', KEY_ARN.replace('111111111111', '222222222222'))] })))
       .toThrow(/invalid keys\[0\]: got a key of account 222222222222, Region us-east-1/);
+  });
+  test('no activities at all', () => {
+    expect(build(() => ({ activities: [] })))
+      .toThrow('TestStack/Alarms: invalid activities: got []; allowed: at least one KeyActivity: an alarm set that watches nothing reports nothing. Leave activities out for the default activities (KeyActivityAlarms.DEFAULT_ACTIVITIES), or name the activities to report.');
   });
   test('stores given with no store activity', () => {
     expect(build((stack) => ({ customKeyStores: [new FakeKeyStore(stack, 'Store', 'cks-1234567890abcdef0')], activities: [KeyActivity.DISABLE_KEY] })))
