@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -121,5 +121,54 @@ describe('--fail-on', () => {
     const result = run(['report', withHigh, '--fail-on', 'medium']);
     expect(result.stderr).toBe('cdk-kmi: 2 findings at or above medium (--fail-on medium)\n');
     expect(result.stdout).toContain('App/Topic');
+  });
+});
+
+describe('templates, parameters, versions and malformed input', () => {
+  const dir = temporaryDirectory('kmi-cli-');
+  const yaml = join(dir, 'app.yaml');
+  writeFileSync(yaml, [
+    'Parameters:',
+    '  Env: { Type: String, AllowedValues: [prod, dev] }',
+    'Conditions:',
+    '  IsProd: !Equals [!Ref Env, prod]',
+    'Resources:',
+    '  Topic:',
+    '    Type: AWS::SNS::Topic',
+    '    Properties:',
+    '      KmsMasterKeyId: !If [IsProd, alias/aws/sns, !Ref AWS::NoValue]',
+    '  Role:',
+    '    Type: AWS::IAM::Role',
+    '    Properties: { AssumeRolePolicyDocument: {} }',
+  ].join('\n'));
+
+  test('--version prints the package version', () => {
+    const version = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf-8')).version;
+    expect(run(['--version'])).toEqual({ status: EXIT_OK, stdout: `${version}\n`, stderr: '' });
+    expect(run(['report', '--version']).stdout).toBe(`${version}\n`);
+  });
+  test('a YAML template: the conditional row and the resources not assessed are printed', () => {
+    const result = run(['report', yaml]);
+    expect(result.status).toBe(EXIT_OK);
+    expect(result.stdout).toMatch(/\napp\/Topic +SNS::Topic +none \(conditional\) /);
+    expect(result.stdout).toContain('Not assessed: 1 resource (type, count, why)\n  AWS::IAM::Role  1  no at-rest encryption setting read for this type');
+    expect(result.stdout).toMatch(/1 resource assessed in 1 stack, 1 not assessed\./);
+  });
+  test('--parameters decides the condition', () => {
+    const result = run(['report', yaml, '--parameters', 'Env=prod', '--format', 'json']);
+    expect(JSON.parse(result.stdout).resources[0]).toMatchObject({ encrypted: 'yes', conditional: [] });
+  });
+  test('a malformed template: exit 2, the file and the place, no JavaScript error', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"Resources": {"B": {"Type": null}}}');
+    const result = run(['report', bad]);
+    expect(result).toEqual({ status: EXIT_USAGE, stdout: '', stderr: `cdk-kmi: ${bad}: Resources.B.Type: null is not a resource type name\n` });
+  });
+  test('a template that is not JSON: exit 2 with the line and column', () => {
+    const bad = join(dir, 'broken.json');
+    writeFileSync(bad, '{\n  "Resources": nope\n}');
+    const result = run(['report', bad]);
+    expect(result.status).toBe(EXIT_USAGE);
+    expect(result.stderr).toBe(`cdk-kmi: ${bad}:2:16: not valid JSON (unexpected token 'o')\n`);
   });
 });

@@ -74,7 +74,7 @@ function parseJson(text: string, file: string): unknown {
     // Where JSON.parse does not say, YAML (a superset of JSON) finds the place.
     const offset = position !== undefined ? Number(position) : jsonErrorOffset(text.replace(/^\uFEFF/, ''));
     const where = offset === undefined ? '' : `:${lineAndColumn(text, offset)}`;
-    const what = message.replace(/^Unexpected/, 'unexpected').replace(/ in JSON at position \d+[^]*$/, '').replace(/, "[^]*" is not valid JSON$/, '');
+    const what = message.replace(/^Unexpected/, 'unexpected').replace(/ in JSON at position \d+[^]*$/, '').replace(/, (\.\.\.)?"[^]*" is not valid JSON$/, '').replace(/\s+/g, ' ');
     throw new InputError(`${file}${where}: not valid JSON (${what})`);
   }
 }
