@@ -51,9 +51,20 @@ export function statementsOf(document: unknown, where: string): Statement[] {
 
 /** True when an IAM pattern (`*` and `?` wildcards, case-insensitive, as IAM compares actions) matches the value. */
 export function wildcardMatches(pattern: string, value: string): boolean {
-  const regex = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${regex}$`, 'i').test(value);
+  let regex = PATTERNS.get(pattern);
+  if (regex === undefined) {
+    const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+    regex = new RegExp(`^${source}$`, 'i');
+    if (PATTERNS.size > 10_000) {
+      PATTERNS.clear();
+    }
+    PATTERNS.set(pattern, regex);
+  }
+  return regex.test(value);
 }
+
+/** The regular expressions of the IAM patterns met, compiled once. */
+const PATTERNS = new Map<string, RegExp>();
 
 /** True when the statement's `Action` (or `NotAction`) covers the action. */
 export function coversAction(statement: Statement, action: string): boolean {

@@ -181,6 +181,10 @@ function describeKeyResource(ctx: TemplateContext, logicalId: string): KeyDescri
 
 /** The facts of an `AWS::KMS::Key`: rotation, option (by origin), key policy. */
 export function kmsKeyFacts(ctx: TemplateContext, logicalId: string): KeyFacts {
+  return ctx.memoized(`kmsKeyFacts ${logicalId}`, () => readKmsKey(ctx, logicalId));
+}
+
+function readKmsKey(ctx: TemplateContext, logicalId: string): KeyFacts {
   const props = ctx.properties(logicalId);
   const findings: Finding[] = [];
   const text = (value: any, absent: string) => (value === undefined ? absent : typeof value === 'string' ? value : undefined);

@@ -61,6 +61,14 @@ export interface TemplateOptions {
   readonly scenario?: Scenario;
   /** Facts of the whole input. */
   readonly app?: AppFacts;
+  /** Values already computed for this template, by case (shared by the contexts of one template). */
+  readonly memo?: Map<string, Map<string, Memo>>;
+}
+
+/** A value computed once per template and case, with what it depended on that nothing decided. */
+interface Memo {
+  readonly value: unknown;
+  readonly unknowns: readonly Unknown[];
 }
 
 /** The account and Region a stack deploys to, when the cloud assembly states them. */
@@ -70,6 +78,9 @@ export interface StackEnvironment {
 }
 
 const NO_VALUE = Symbol('AWS::NoValue');
+
+/** The resources of each template by type, indexed once. */
+const BY_TYPE = new WeakMap<Record<string, TemplateResource>, Map<string, Array<[string, TemplateResource]>>>();
 
 const EMPTY_SCENARIO: Scenario = { parameters: new Map(), conditions: new Map() };
 
@@ -88,8 +99,9 @@ export class TemplateContext {
   public readonly resources: Record<string, TemplateResource>;
   /** What the conditions met so far depended on and nothing decided. */
   public readonly unknowns = new Set<Unknown>();
-  private readonly conditions: Record<string, boolean | undefined> = {};
-  private parameterUnknownsMet = 0;
+  private readonly recorders: Array<Set<Unknown>> = [];
+  private readonly evaluating = new Set<string>();
+  private readonly memo: Map<string, Map<string, Memo>>;
   private comparedValues: Map<string, Set<string>> | undefined;
 
   constructor(
@@ -100,6 +112,41 @@ export class TemplateContext {
     private readonly options: TemplateOptions = {},
   ) {
     this.resources = template.Resources ?? {};
+    this.memo = options.memo ?? new Map();
+  }
+
+  /**
+   * `compute()`, once per template, case and `key`: later calls in any context of the same template
+   * and case return the same value and note the same unknowns.
+   */
+  public memoized<T>(key: string, compute: () => T): T {
+    const caseKey = scenarioKey(this.scenario);
+    let forCase = this.memo.get(caseKey);
+    if (forCase === undefined) {
+      forCase = new Map();
+      this.memo.set(caseKey, forCase);
+    }
+    const known = forCase.get(key);
+    if (known !== undefined) {
+      known.unknowns.forEach((u) => this.note(u));
+      return known.value as T;
+    }
+    const recorder = new Set<Unknown>();
+    this.recorders.push(recorder);
+    let value: T;
+    try {
+      value = compute();
+    } finally {
+      this.recorders.pop();
+    }
+    forCase.set(key, { value, unknowns: [...recorder] });
+    return value;
+  }
+
+  /** Notes something a condition met depends on that nothing decides. */
+  private note(unknown: Unknown): void {
+    this.unknowns.add(unknown);
+    this.recorders.forEach((r) => r.add(unknown));
   }
 
   /** The file the template was read from, or the stack name. */
@@ -114,7 +161,7 @@ export class TemplateContext {
 
   /** The same template read in another case of its undecided conditions. */
   public withScenario(scenario: Scenario): TemplateContext {
-    return new TemplateContext(this.stack, this.template, this.environment, this.exports, { ...this.options, scenario });
+    return new TemplateContext(this.stack, this.template, this.environment, this.exports, { ...this.options, scenario, memo: this.memo });
   }
 
   /** The values an unknown can take: a parameter's allowed values, or those the conditions compare it with and any other; true and false for a condition. */
@@ -167,7 +214,15 @@ export class TemplateContext {
 
   /** The resources of a type, with their logical ids. */
   public resourcesOfType(type: string): Array<[string, TemplateResource]> {
-    return Object.entries(this.resources).filter(([, r]) => r.Type === type);
+    let index = BY_TYPE.get(this.resources);
+    if (index === undefined) {
+      index = new Map();
+      for (const entry of Object.entries(this.resources)) {
+        index.set(entry[1].Type, [...(index.get(entry[1].Type) ?? []), entry]);
+      }
+      BY_TYPE.set(this.resources, index);
+    }
+    return index.get(type) ?? [];
   }
 
   /**
@@ -176,8 +231,10 @@ export class TemplateContext {
    * that nothing decides stays as `Fn::If`, and what it depends on is noted in `unknowns`.
    */
   public properties(logicalId: string): any {
-    const value = this.resolve(this.resources[logicalId]?.Properties ?? {});
-    return value === NO_VALUE || !isObject(value) ? {} : value;
+    return this.memoized(`properties ${logicalId}`, () => {
+      const value = this.resolve(this.resources[logicalId]?.Properties ?? {});
+      return value === NO_VALUE || !isObject(value) ? {} : value;
+    });
   }
 
   /** The resource as the shared readers take it. */
@@ -330,21 +387,31 @@ export class TemplateContext {
   }
 
   private condition(name: string): boolean | undefined {
-    if (!(name in this.conditions)) {
-      this.conditions[name] = undefined; // a cycle decides nothing
-      const before = this.parameterUnknownsMet;
-      let value = this.evaluate(isObject(this.template.Conditions) ? this.template.Conditions[name] : undefined);
+    return this.memoized(`condition ${name}`, () => {
+      if (this.evaluating.has(name)) {
+        return undefined; // a cycle decides nothing
+      }
+      this.evaluating.add(name);
+      const met = new Set<Unknown>();
+      this.recorders.push(met);
+      let value: boolean | undefined;
+      try {
+        value = this.evaluate(isObject(this.template.Conditions) ? this.template.Conditions[name] : undefined);
+      } finally {
+        this.recorders.pop();
+        this.evaluating.delete(name);
+      }
+      met.forEach((u) => this.note(u));
       if (value === undefined) {
         if (this.scenario.conditions.has(name)) {
           value = this.scenario.conditions.get(name);
-        } else if (this.parameterUnknownsMet === before) {
+        } else if (![...met].some((u) => u.startsWith('parameter '))) {
           // Not computable from parameters (a list, a mapping, another function): the condition itself is the unknown.
-          this.unknowns.add(`condition ${name}`);
+          this.note(`condition ${name}`);
         }
       }
-      this.conditions[name] = value;
-    }
-    return this.conditions[name];
+      return value;
+    });
   }
 
   private evaluate(expression: any): boolean | undefined {
@@ -390,8 +457,7 @@ export class TemplateContext {
       return given;
     }
     if (this.isParameter(name) || name.startsWith('AWS::')) {
-      this.parameterUnknownsMet++;
-      this.unknowns.add(`parameter ${name}`);
+      this.note(`parameter ${name}`);
     }
     return undefined;
   }
@@ -435,6 +501,15 @@ export class TemplateContext {
     }
     return this.comparedValues;
   }
+}
+
+/** A key for a case: the same for the same values. */
+function scenarioKey(scenario: Scenario): string {
+  if (scenario.parameters.size === 0 && scenario.conditions.size === 0) {
+    return '';
+  }
+  const parts = [...scenario.parameters].map(([k, v]) => `p${k}=${v}`).concat([...scenario.conditions].map(([k, v]) => `c${k}=${v}`));
+  return parts.sort().join('\u0000');
 }
 
 /** The case with `unknown` set to `value`. */
