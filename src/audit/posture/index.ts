@@ -107,7 +107,27 @@ export function analyzeStacks(stacks: readonly StackTemplate[], sources: readonl
   return { sources: [...sources], stacks: stacks.map((s) => s.name), resources, notAssessed };
 }
 
+/** Types with no data of their own that the report reads on the rows of other resources. */
+const READ_WITH: Record<string, string> = {
+  'AWS::S3::BucketPolicy': 'a bucket policy: read on its bucket\'s row (upload rule, TLS, public access)',
+  'AWS::SQS::QueuePolicy': 'a queue policy: read on its queue\'s row (TLS, public access)',
+  'AWS::SNS::TopicPolicy': 'a topic policy: read on its topic\'s row (TLS, public access)',
+  'AWS::KMS::Alias': 'a key alias: read on the rows of the resources that name it',
+  'AWS::RDS::DBParameterGroup': 'a parameter group: read on the rows of the databases that use it (TLS)',
+  'AWS::RDS::DBClusterParameterGroup': 'a parameter group: read on the rows of the databases that use it (TLS)',
+  'AWS::Redshift::ClusterParameterGroup': 'a parameter group: read on the rows of the clusters that use it (TLS)',
+  'AWS::IAM::Policy': 'an IAM policy: read on the rows of the keys it grants (separation of duties)',
+  'AWS::IAM::ManagedPolicy': 'an IAM policy: read on the rows of the keys it grants (separation of duties)',
+  'AWS::IAM::Role': 'an IAM identity: its policies are read on the rows of the keys they grant',
+  'AWS::IAM::User': 'an IAM identity: its policies are read on the rows of the keys they grant',
+  'AWS::IAM::Group': 'an IAM identity: its policies are read on the rows of the keys they grant',
+  'Custom::KmiCloudHsmHsms': 'the HSMs of a CloudHSM cluster: read on the cluster\'s row',
+};
+
 function uncoveredReason(ctx: TemplateContext, resource: { Type: string; Properties?: any }): string {
+  if (READ_WITH[resource.Type] !== undefined) {
+    return READ_WITH[resource.Type];
+  }
   if (resource.Type === 'AWS::CloudFormation::Stack') {
     return `nested stack whose template is not in the input (TemplateURL ${ctx.render(resource.Properties?.TemplateURL)})`;
   }

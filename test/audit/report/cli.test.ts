@@ -137,9 +137,9 @@ describe('templates, parameters, versions and malformed input', () => {
     '    Type: AWS::SNS::Topic',
     '    Properties:',
     '      KmsMasterKeyId: !If [IsProd, alias/aws/sns, !Ref AWS::NoValue]',
-    '  Role:',
-    '    Type: AWS::IAM::Role',
-    '    Properties: { AssumeRolePolicyDocument: {} }',
+    '  Permission:',
+    '    Type: AWS::Lambda::Permission',
+    '    Properties: { Action: lambda:InvokeFunction, FunctionName: f, Principal: s3.amazonaws.com }',
   ].join('\n'));
 
   test('--version prints the package version', () => {
@@ -151,7 +151,7 @@ describe('templates, parameters, versions and malformed input', () => {
     const result = run(['report', yaml]);
     expect(result.status).toBe(EXIT_OK);
     expect(result.stdout).toMatch(/\napp\/Topic +SNS::Topic +none \(conditional\) /);
-    expect(result.stdout).toContain('Not assessed: 1 resource (type, count, why)\n  AWS::IAM::Role  1  no at-rest encryption setting read for this type');
+    expect(result.stdout).toContain('Not assessed: 1 resource (type, count, why)\n  AWS::Lambda::Permission  1  no at-rest encryption setting read for this type');
     expect(result.stdout).toMatch(/1 resource assessed in 1 stack, 1 not assessed\./);
   });
   test('--parameters decides the condition', () => {

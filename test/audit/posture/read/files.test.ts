@@ -94,11 +94,11 @@ describe('template files', () => {
   test('a key referenced inside another function (!Select) is found', () => {
     expect(row(analyze([join(dir, 'app.yaml')]).resources, 'Logs')).toMatchObject({ key: 'Key', encryption: 'CloudWatch Logs (KMS)' });
   });
-  test('resources of types without an encryption setting are listed as not assessed', () => {
+  test('resources read only on the rows of others (an alias, a bucket policy) are listed as not assessed, saying where they are read', () => {
     const report = analyze([join(dir, 'app.yaml')]);
     expect(report.notAssessed).toEqual([
-      { stack: 'app', logicalId: 'Alias', type: 'AWS::KMS::Alias', reason: 'no at-rest encryption setting read for this type' },
-      { stack: 'app', logicalId: 'Policy', type: 'AWS::S3::BucketPolicy', reason: 'no at-rest encryption setting read for this type' },
+      { stack: 'app', logicalId: 'Alias', type: 'AWS::KMS::Alias', reason: 'a key alias: read on the rows of the resources that name it' },
+      { stack: 'app', logicalId: 'Policy', type: 'AWS::S3::BucketPolicy', reason: 'a bucket policy: read on its bucket\'s row (upload rule, TLS, public access)' },
     ]);
   });
 });
