@@ -102,6 +102,7 @@ export class TemplateContext {
   private readonly recorders: Array<Set<Unknown>> = [];
   private readonly evaluating = new Set<string>();
   private readonly memo: Map<string, Map<string, Memo>>;
+  private forCase: Map<string, Memo> | undefined;
   private comparedValues: Map<string, Set<string>> | undefined;
 
   constructor(
@@ -120,11 +121,12 @@ export class TemplateContext {
    * and case return the same value and note the same unknowns.
    */
   public memoized<T>(key: string, compute: () => T): T {
-    const caseKey = scenarioKey(this.scenario);
-    let forCase = this.memo.get(caseKey);
+    let forCase = this.forCase;
     if (forCase === undefined) {
-      forCase = new Map();
+      const caseKey = scenarioKey(this.scenario);
+      forCase = this.memo.get(caseKey) ?? new Map<string, Memo>();
       this.memo.set(caseKey, forCase);
+      this.forCase = forCase;
     }
     const known = forCase.get(key);
     if (known !== undefined) {
