@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -46,3 +46,14 @@ export function rowAt(rows: ResourcePosture[], type: string, path: string): Reso
 export function findingsOf(row: ResourcePosture): string[] {
   return row.findings.map((f) => `${f.severity} ${f.id}`);
 }
+
+/** Writes files (name → text) into a new directory; returns it. */
+export function files(contents: Record<string, string>): string {
+  const dir = temporaryDirectory('kmi-templates-');
+  for (const [name, text] of Object.entries(contents)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+

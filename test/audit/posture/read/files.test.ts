@@ -1,20 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, ResourcePosture } from '../../../../src/audit/posture';
-import { readParameters } from '../../../../src/audit/posture/read/parameters';
-import { removeTemporaryDirectories, temporaryDirectory } from '../helpers';
+import { files, removeTemporaryDirectories } from '../helpers';
 
 afterAll(removeTemporaryDirectories);
-
-/** Writes files (name → text) into a new directory; returns it. */
-function files(contents: Record<string, string>): string {
-  const dir = temporaryDirectory('kmi-templates-');
-  for (const [name, text] of Object.entries(contents)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 const row = (rows: ResourcePosture[], logicalId: string) => {
   const found = rows.filter((r) => r.logicalId === logicalId);
@@ -146,83 +134,5 @@ describe('folders of templates and nested stacks', () => {
       type: 'AWS::CloudFormation::Stack',
       reason: 'nested stack whose template is not in the input (TemplateURL https://s3.amazonaws.com/bucket/remote.yaml)',
     }]);
-  });
-});
-
-describe('Fn::ForEach', () => {
-  const template = (collection: unknown) => JSON.stringify({
-    Transform: 'AWS::LanguageExtensions',
-    Parameters: { Names: { Type: 'CommaDelimitedList' } },
-    Resources: {
-      'Fn::ForEach::Topics': ['Name', collection, { 'Topic${Name}': { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${Name}-events' } } } }],
-    },
-  });
-
-  test('a loop over a list is expanded: one row per item', () => {
-    const report = analyze([join(files({ 't.json': template(['Orders', 'Payments']) }), 't.json')]);
-    expect(report.resources.map((r) => r.logicalId)).toEqual(['TopicOrders', 'TopicPayments']);
-    expect(report.resources.map((r) => r.encrypted)).toEqual(['no', 'no']);
-  });
-  test('a loop over a list parameter is expanded with the given value', () => {
-    const report = analyze([join(files({ 't.json': template({ Ref: 'Names' }) }), 't.json')], { parameters: { Names: 'A,B,C' } });
-    expect(report.resources.map((r) => r.logicalId)).toEqual(['TopicA', 'TopicB', 'TopicC']);
-  });
-  test('a loop whose collection is known only at deployment: its resources are listed as not assessed, with the reason', () => {
-    const report = analyze([join(files({ 't.json': template({ Ref: 'Names' }) }), 't.json')]);
-    expect(report.resources).toEqual([]);
-    expect(report.notAssessed).toEqual([{
-      stack: 't',
-      logicalId: 'Fn::ForEach::Topics',
-      type: 'AWS::SNS::Topic',
-      reason: 'Fn::ForEach collection {"Ref":"Names"} known only at deployment (give the parameter with --parameters to expand it)',
-    }]);
-  });
-});
-
-describe('malformed input: the file and the place', () => {
-  test.each([
-    ['bad.json', '{\n  "Resources": {\n    "B": { "Type": "AWS::S3::Bucket", }\n  }\n}', /bad\.json:3:39: not valid JSON/],
-    ['bad.yaml', 'Resources:\n  B:\n    Type: [AWS::S3::Bucket\n', /bad\.yaml:\d+:\d+: not valid YAML/],
-    ['no-type.yaml', 'Resources:\n  B:\n    Properties: {}\n', /no-type\.yaml: Resources\.B\.Type: missing/],
-    ['null-resource.json', '{"Resources": {"B": null}}', /null-resource\.json: Resources\.B: not a mapping with a Type/],
-    ['list-properties.json', '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": [1]}}}', /list-properties\.json: Resources\.B\.Properties: not a mapping/],
-    ['no-resources.yaml', 'Parameters: {}\n', /no-resources\.yaml: Resources: missing/],
-  ])('%s', (name, text, message) => {
-    const file = join(files({ [name]: text }), name);
-    expect(() => analyze([file])).toThrow(message);
-  });
-  test('properties of the wrong shape for their type are named with the file, the resource and the type, never as a JavaScript error', () => {
-    const file = join(files({
-      'odd.json': JSON.stringify({
-        Resources: {
-          Group: { Type: 'AWS::Redshift::ClusterParameterGroup', Properties: { Parameters: [null] } },
-          Cluster: { Type: 'AWS::Redshift::Cluster', Properties: { ClusterParameterGroupName: { Ref: 'Group' } } },
-        },
-      }),
-    }), 'odd.json');
-    expect(() => analyze([file])).toThrow(/odd\.json: Resources\.Cluster \(AWS::Redshift::Cluster\): its properties are not in the form CloudFormation documents/);
-    expect(() => analyze([file])).not.toThrow(/Cannot read properties/);
-  });
-  test('a malformed parameters file names the file and the entry', () => {
-    const dir = files({ 'p.json': JSON.stringify([{ Key: 'Env' }]) });
-    expect(() => readParameters([join(dir, 'p.json')])).toThrow(/p\.json: \[0\]: not \{"ParameterKey": \.\.\., "ParameterValue": \.\.\.\}/);
-  });
-});
-
-describe('parameters', () => {
-  test.each([
-    ['the CLI\'s list', [{ ParameterKey: 'Env', ParameterValue: 'prod' }, { ParameterKey: 'Subnets', ParameterValue: 'a,b' }]],
-    ['a template configuration file', { Parameters: { Env: 'prod', Subnets: 'a,b' } }],
-    ['a plain mapping', { Env: 'prod', Subnets: ['a', 'b'] }],
-  ])('a parameters file in the form of %s', (_form, document) => {
-    const dir = files({ 'params.json': JSON.stringify(document) });
-    expect(readParameters([join(dir, 'params.json')])).toEqual({ Env: 'prod', Subnets: 'a,b' });
-  });
-  test('key=value arguments, later ones overriding earlier ones and files', () => {
-    const dir = files({ 'params.json': JSON.stringify({ Env: 'dev' }) });
-    expect(readParameters([join(dir, 'params.json'), 'Env=prod', 'Url=https://x?a=b'])).toEqual({ Env: 'prod', Url: 'https://x?a=b' });
-  });
-  test('an argument that is neither key=value nor a file', () => {
-    expect(() => readParameters(['nothing-here'])).toThrow('--parameters nothing-here: neither key=value nor a parameters file that exists');
   });
 });
