@@ -15,7 +15,7 @@ import { analyzeDeliveryStream, analyzeLogGroup, analyzeQueue, analyzeSecret, an
 import { keyed, managed, moded, NOT_ENCRYPTED, owned, switched, tlsSetting, valueAt } from './analyzers/settings';
 import { finding } from './findings';
 import { awsManagedKey, awsOwnedKey, describeKey } from './keys';
-import { Analyzer, encryptedWith, unencrypted } from './rows';
+import { Analyzer, encryptedWith, inherited, unencrypted } from './rows';
 import { isObject, listOf, truth } from '../cfn/values';
 
 /** One row of the coverage table. */
@@ -87,6 +87,19 @@ const analyzeBroker: Analyzer = (ctx, _logicalId, props) => {
   return encryptedWith('Amazon MQ (KMS)', describeKey(ctx, props.EncryptionOptions?.KmsKeyId, awsManagedKey('aws/mq')));
 };
 
+/** `AWS::Athena::WorkGroup`: query results under the work group's encryption, or as the results bucket's default encryption. */
+const analyzeWorkGroup: Analyzer = (ctx, _logicalId, props) => {
+  const config = valueAt(props, 'WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration');
+  const option = config?.EncryptionOption;
+  if (option === undefined) {
+    return inherited('the results bucket\'s default encryption', 'no EncryptionConfiguration: query results are encrypted as the results bucket\'s default encryption is');
+  }
+  if (option === 'SSE_S3') {
+    return encryptedWith('Athena query results (SSE-S3)', awsOwnedKey('SSE-S3'));
+  }
+  return encryptedWith(`Athena query results (${ctx.render(option)})`, describeKey(ctx, config.KmsKey, awsManagedKey('aws/s3')));
+};
+
 const openSearchTls = tlsSetting('DomainEndpointOptions.EnforceHTTPS', 'the domain endpoint');
 const analyzeSearchDomain = switched('OpenSearch domain', 'EncryptionAtRestOptions.Enabled', 'EncryptionAtRestOptions.KmsKeyId', managed('aws/es'), { extras: openSearchTls });
 
@@ -151,6 +164,10 @@ export const COVERAGE: readonly Coverage[] = [
   { type: 'AWS::MWAA::Environment', paths: ['KmsKey'], absent: 'AWS owned key', source: 'https://docs.aws.amazon.com/mwaa/latest/userguide/encryption-at-rest.html', analyze: keyed('MWAA environment', 'KmsKey', owned('MWAA')) },
   { type: 'AWS::AmazonMQ::Broker', paths: ['EncryptionOptions.UseAwsOwnedKey', 'EncryptionOptions.KmsKeyId'], absent: 'AWS owned key', source: 'https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/data-protection.html', analyze: analyzeBroker },
   { type: 'AWS::EKS::Cluster', paths: ['EncryptionConfig.Provider.KeyArn', 'EncryptionConfig.Resources', 'Version'], absent: 'AWS owned key (default envelope encryption, Kubernetes 1.28+)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html', analyze: analyzeEksCluster },
+  { type: 'AWS::KinesisVideo::Stream', paths: ['KmsKeyId'], absent: 'AWS managed key aws/kinesisvideo', source: 'https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/how-kms.html', analyze: keyed('Kinesis Video stream', 'KmsKeyId', managed('aws/kinesisvideo')) },
+  { type: 'AWS::CodeCommit::Repository', paths: ['KmsKeyId'], absent: 'AWS managed key aws/codecommit', source: 'https://docs.aws.amazon.com/codecommit/latest/userguide/encryption.html', analyze: keyed('CodeCommit repository', 'KmsKeyId', managed('aws/codecommit')) },
+  { type: 'AWS::Scheduler::Schedule', paths: ['KmsKeyArn'], absent: 'AWS owned key', source: 'https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html', analyze: keyed('EventBridge Scheduler schedule', 'KmsKeyArn', owned('EventBridge Scheduler')) },
+  { type: 'AWS::Athena::WorkGroup', paths: ['WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration.EncryptionOption', 'WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration.KmsKey'], absent: 'the results bucket\'s default encryption (inherited)', source: 'https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html', analyze: analyzeWorkGroup },
   { type: 'AWS::WorkSpaces::Workspace', paths: ['RootVolumeEncryptionEnabled', 'UserVolumeEncryptionEnabled', 'VolumeEncryptionKey'], absent: 'not encrypted', source: 'https://docs.aws.amazon.com/workspaces/latest/adminguide/encrypt-workspaces.html', analyze: switched('WorkSpaces user volume', 'UserVolumeEncryptionEnabled', 'VolumeEncryptionKey', managed('aws/workspaces')) },
 ];
 

@@ -103,6 +103,12 @@ const CASES: Array<[string, any, Record<string, unknown>]> = [
   ['AWS::EKS::Cluster', { RoleArn: 'r', ResourcesVpcConfig: {} }, owned('EKS')],
   ['AWS::EKS::Cluster', { RoleArn: 'r', ResourcesVpcConfig: {}, Version: '1.27' }, NONE],
   ['AWS::EKS::Cluster', { RoleArn: 'r', ResourcesVpcConfig: {}, EncryptionConfig: [{ Provider: { KeyArn: KEY_ARN }, Resources: ['secrets'] }] }, CUSTOMER],
+  ['AWS::KinesisVideo::Stream', {}, managed('aws/kinesisvideo')],
+  ['AWS::CodeCommit::Repository', { RepositoryName: 'r', KmsKeyId: KEY_ARN }, CUSTOMER],
+  ['AWS::CodeCommit::Repository', { RepositoryName: 'r' }, managed('aws/codecommit')],
+  ['AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)' }, owned('EventBridge Scheduler')],
+  ['AWS::Athena::WorkGroup', { Name: 'w' }, { encrypted: 'unknown', encryption: 'the results bucket\'s default encryption' }],
+  ['AWS::Athena::WorkGroup', { Name: 'w', WorkGroupConfiguration: { ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: KEY_ARN } } } }, CUSTOMER],
   ['AWS::WorkSpaces::Workspace', { BundleId: 'b', DirectoryId: 'd', UserName: 'u' }, NONE],
   ['AWS::WorkSpaces::Workspace', { BundleId: 'b', DirectoryId: 'd', UserName: 'u', UserVolumeEncryptionEnabled: true, VolumeEncryptionKey: KEY_ARN }, CUSTOMER],
 ];
