@@ -24,6 +24,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // KmiChecks is a cdk-nag NagPack: users bring cdk-nag v3.
   peerDeps: ['cdk-nag@^3.0.2'],
+  // `cdk-kmi report` reads YAML templates (CloudFormation short forms as custom tags). jsii libraries
+  // ship non-jsii runtime dependencies bundled.
+  bundledDeps: ['yaml@^2.8.0'],
   devDeps: [
     '@cloud-copilot/iam-simulate',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',

@@ -10,8 +10,8 @@ import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { KmsKeyWithRotation } from '../src';
-import { KeyActivityAlarms } from '../src/audit/key-activity-alarms';
-import * as sample from '../test/audit/key-activity-alarms.samples';
+import { KeyActivityAlarms } from '../src/audit/alarms/key-activity-alarms';
+import * as sample from '../test/audit/alarms/key-activity-alarms.samples';
 
 const app = new App();
 const stack = new Stack(app, 'KmiKeyActivityAlarmsInteg');
