@@ -36,6 +36,6 @@ npm install --no-audit --no-fund --prefer-offline --loglevel=error \
   "./$tarball" "aws-cdk-lib@$cdk_version" "constructs@$constructs_version" "cdk-nag@$nag_version" >/dev/null
 cp "$repo/scripts/package-check/app.js" .
 node app.js cdk.out
-#VERSION npx --no-install cdk-kmi --version >/dev/null || fail "the installed cdk-kmi command does not answer --version"
+npx --no-install cdk-kmi --version >/dev/null || fail "the installed cdk-kmi command does not answer --version"
 npx --no-install cdk-kmi report cdk.out --fail-on high >/dev/null || fail "cdk-kmi report on the package check app failed"
 echo "package check: $tarball ($(wc -l <<<"$listing") files) installs with aws-cdk-lib $cdk_version and synthesizes"
