@@ -121,7 +121,8 @@ export function checkTlsParameters(path: string, family: EngineFamily, parameter
   for (const name of Object.keys(tlsParameters(family, DB2_TLS_PORT))) {
     const value = parameters?.[name];
     const required = REQUIRED_VALUES[name];
-    if (value === undefined || Token.isUnresolved(value) || required === undefined || required.some((v) => v.toLowerCase() === String(value).toLowerCase())) {
+    const unknown = value === undefined || Token.isUnresolved(value) || required === undefined;
+    if (unknown || required.some((v) => v.toLowerCase() === String(value).toLowerCase())) {
       continue;
     }
     throw new KmiValidationError({
