@@ -10,15 +10,11 @@
  *   disconnects it, fixes what it can and connects it again.
  * - Delete events: done (onEvent finished the work).
  */
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Clients, connect, connectionFailedError, defaultClients, describeById, log } from './key-store-calls';
 
-export interface IsCompleteResult {
-  readonly IsComplete: boolean;
-}
+import { connect, connectionFailedError, describeById, keyStoreClients, KeyStoreClients } from './key-store-calls';
+import { IsCompleteEvent, IsCompleteResult, log } from '../../private/handler-kit';
 
-export async function isComplete(event: CloudFormationCustomResourceEvent & { PhysicalResourceId: string },
-  clients: Clients = defaultClients()): Promise<IsCompleteResult> {
+export async function isComplete(event: IsCompleteEvent, clients: KeyStoreClients = keyStoreClients()): Promise<IsCompleteResult> {
   if (event.RequestType === 'Delete') {
     return { IsComplete: true };
   }
@@ -49,4 +45,4 @@ export async function isComplete(event: CloudFormationCustomResourceEvent & { Ph
 }
 
 /** Lambda entry point. */
-export const handler = (event: CloudFormationCustomResourceEvent & { PhysicalResourceId: string }) => isComplete(event);
+export const handler = (event: IsCompleteEvent) => isComplete(event);

@@ -19,51 +19,20 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 /* eslint-enable import/no-extraneous-dependencies */
 import { connectionErrorHelp, KMSUSER_ERROR_CODES, StoreKind } from './connection-errors';
-import { deniedError } from '../../private/handler-errors';
+import { call, defaultClients, ExplainError, HandlerClients, log, named } from '../../private/handler-kit';
 
-/** Time, so that tests need not wait. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
+/** The clients of the key store handlers (from the handler kit). */
+export type KeyStoreClients = Pick<HandlerClients, 'kms' | 'secrets' | 'ssm' | 'clock'>;
+
+/** The key store handlers' clients, with the kit's retry policy and the system clock. */
+export function keyStoreClients(): KeyStoreClients {
+  return defaultClients({ kms: KMSClient, secrets: SecretsManagerClient, ssm: SSMClient });
 }
-
-export interface Clients {
-  readonly kms: KMSClient;
-  readonly secretsManager: SecretsManagerClient;
-  readonly ssm: SSMClient;
-  /** @default the system clock */
-  readonly clock?: Clock;
-}
-
-/**
- * SDK client settings of the handlers: the standard retry strategy (exponential backoff with jitter,
- * throttling and transient errors retried) with more attempts than the default three, since a
- * deployment would rather wait than fail on a throttled control-plane call.
- */
-export const SDK_CLIENT_CONFIG = { maxAttempts: 8 } as const;
-
-export function defaultClients(): Clients {
-  return {
-    kms: new KMSClient(SDK_CLIENT_CONFIG),
-    secretsManager: new SecretsManagerClient(SDK_CLIENT_CONFIG),
-    ssm: new SSMClient(SDK_CLIENT_CONFIG),
-  };
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 /** How long the onEvent handler waits for a store to disconnect (its Lambda timeout is 10 minutes). */
 export const DISCONNECT_WAIT_MS = 8 * 60_000;
 /** Interval between DescribeCustomKeyStores calls while waiting. */
 export const POLL_INTERVAL_MS = 5_000;
-
-/** One line of structured log: names, ids and states only, never secret values. */
-export function log(message: string, fields: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ message, ...fields }));
-}
 
 /** What to do about the KMS, Secrets Manager and SSM errors a deployment can meet. */
 const ERROR_HINTS: Record<string, string> = {
@@ -93,33 +62,18 @@ const ERROR_HINTS: Record<string, string> = {
   ParameterNotFound: 'The SSM parameter does not exist in this account and Region.',
 };
 
-/**
- * Runs one API call. An authorization failure becomes an error that names the missing permission;
- * a known service error gets what to do about it. The error keeps its name, so callers can test it.
- */
-export async function call<T>(permission: string, send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const name = (error as Error).name;
-    const message = (error as Error).message;
-    const denied = deniedError(permission, error);
-    if (denied) {
-      throw named(name, denied.message);
-    }
-    const hint = ERROR_HINTS[name];
-    if (hint) {
-      throw named(name, `${permission} failed (${name}): ${message} ${hint}`);
-    }
-    throw error;
-  }
-}
+/** What to do about a known service error, keeping its name; `undefined` for others. */
+const withHint: ExplainError = (error, permission) => {
+  const hint = ERROR_HINTS[error.name];
+  return hint ? named(error.name, `${permission} failed (${error.name}): ${error.message} ${hint}`) : undefined;
+};
 
-/** An Error with a given name. */
-export function named(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
+/**
+ * Runs one API call of the key store handlers (the kit's `call`): an authorization failure names the
+ * missing permission; a known service error gets what to do about it. The error keeps its name.
+ */
+export function callWithHint<T>(permission: string, send: () => Promise<T>): Promise<T> {
+  return call(permission, send, withHint);
 }
 
 /** The store with this id, or undefined when there is none. */
@@ -134,7 +88,7 @@ export async function describeByName(kms: KMSClient, name: string): Promise<Cust
 
 async function describe(kms: KMSClient, input: { CustomKeyStoreId?: string; CustomKeyStoreName?: string }) {
   try {
-    const out = await call('kms:DescribeCustomKeyStores', () => kms.send(new DescribeCustomKeyStoresCommand(input)));
+    const out = await callWithHint('kms:DescribeCustomKeyStores', () => kms.send(new DescribeCustomKeyStoresCommand(input)));
     return out.CustomKeyStores?.[0];
   } catch (error) {
     if ((error as Error).name === 'CustomKeyStoreNotFoundException') {
@@ -146,13 +100,13 @@ async function describe(kms: KMSClient, input: { CustomKeyStoreId?: string; Cust
 
 /** Starts connecting a store (KMS answers at once; the connection completes later). */
 export async function connect(kms: KMSClient, id: string): Promise<void> {
-  await call('kms:ConnectCustomKeyStore', () => kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
+  await callWithHint('kms:ConnectCustomKeyStore', () => kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
   log('connecting', { customKeyStoreId: id });
 }
 
 /** Changes a store's settings. Logs which settings, never their values. */
 export async function update(kms: KMSClient, id: string, changes: Omit<UpdateCustomKeyStoreRequest, 'CustomKeyStoreId'>): Promise<void> {
-  await call('kms:UpdateCustomKeyStore', () => kms.send(new UpdateCustomKeyStoreCommand({ CustomKeyStoreId: id, ...changes })));
+  await callWithHint('kms:UpdateCustomKeyStore', () => kms.send(new UpdateCustomKeyStoreCommand({ CustomKeyStoreId: id, ...changes })));
   log('updated', { customKeyStoreId: id, settings: Object.keys(changes) });
 }
 
@@ -160,15 +114,15 @@ export async function update(kms: KMSClient, id: string, changes: Omit<UpdateCus
  * Disconnects a store unless it is disconnected already, and waits until KMS reports it DISCONNECTED
  * (the state UpdateCustomKeyStore and DeleteCustomKeyStore need).
  */
-export async function disconnectAndWait(clients: Clients, store: CustomKeyStoresListEntry): Promise<void> {
+export async function disconnectAndWait(clients: KeyStoreClients, store: CustomKeyStoresListEntry): Promise<void> {
   const id = store.CustomKeyStoreId!;
-  const clock = clients.clock ?? SYSTEM_CLOCK;
+  const { clock } = clients;
   if (store.ConnectionState === 'DISCONNECTED') {
     return;
   }
   if (store.ConnectionState !== 'DISCONNECTING') {
     try {
-      await call('kms:DisconnectCustomKeyStore', () => clients.kms.send(new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
+      await callWithHint('kms:DisconnectCustomKeyStore', () => clients.kms.send(new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
       log('disconnecting', { customKeyStoreId: id, from: store.ConnectionState });
     } catch (error) {
       // Already disconnecting or disconnected (the state read above was stale): wait as usual.
@@ -210,8 +164,8 @@ export function connectionFailedError(store: CustomKeyStoresListEntry): Error {
 }
 
 /** Reads the kmsuser password: the secret's value, or its `password` field if the value is a JSON object. */
-export async function readKmsUserPassword(secretsManager: SecretsManagerClient, secretArn: string): Promise<string> {
-  const value = await readSecret(secretsManager, secretArn, 'the kmsuser password');
+export async function readKmsUserPassword(secrets: SecretsManagerClient, secretArn: string): Promise<string> {
+  const value = await readSecret(secrets, secretArn, 'the kmsuser password');
   let password = value;
   const json = parseJsonObject(value);
   if (json) {
@@ -229,8 +183,8 @@ export async function readKmsUserPassword(secretsManager: SecretsManagerClient, 
 }
 
 /** Reads the external key store proxy credential: JSON `{"accessKeyId": ..., "secretAccessKey": ...}`. */
-export async function readXksCredential(secretsManager: SecretsManagerClient, secretArn: string): Promise<XksProxyAuthenticationCredentialType> {
-  const value = await readSecret(secretsManager, secretArn, 'the external key store proxy credential');
+export async function readXksCredential(secrets: SecretsManagerClient, secretArn: string): Promise<XksProxyAuthenticationCredentialType> {
+  const value = await readSecret(secrets, secretArn, 'the external key store proxy credential');
   const json = parseJsonObject(value);
   const shape = 'JSON {"accessKeyId": "<20-30 characters A-Z, 2-7>", "secretAccessKey": "<43-64 characters a-z, A-Z, 0-9, /, +, =>"}';
   if (!json || typeof json.accessKeyId !== 'string' || typeof json.secretAccessKey !== 'string') {
@@ -249,7 +203,7 @@ export async function readXksCredential(secretsManager: SecretsManagerClient, se
 
 /** Reads the cluster's trust anchor certificate (PEM) from its SSM parameter. */
 export async function readTrustAnchor(ssm: SSMClient, parameterName: string): Promise<string> {
-  const out = await call('ssm:GetParameter', () => ssm.send(new GetParameterCommand({ Name: parameterName })));
+  const out = await callWithHint('ssm:GetParameter', () => ssm.send(new GetParameterCommand({ Name: parameterName })));
   const pem = out.Parameter?.Value?.trim() ?? '';
   if (!pem.startsWith('-----BEGIN CERTIFICATE-----') || pem.length > 5000) {
     throw new Error(`SSM parameter ${parameterName} must hold the cluster's trust anchor certificate in PEM `
@@ -258,8 +212,8 @@ export async function readTrustAnchor(ssm: SSMClient, parameterName: string): Pr
   return pem;
 }
 
-async function readSecret(secretsManager: SecretsManagerClient, secretArn: string, what: string): Promise<string> {
-  const out = await call('secretsmanager:GetSecretValue', () => secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn })));
+async function readSecret(secrets: SecretsManagerClient, secretArn: string, what: string): Promise<string> {
+  const out = await callWithHint('secretsmanager:GetSecretValue', () => secrets.send(new GetSecretValueCommand({ SecretId: secretArn })));
   if (typeof out.SecretString !== 'string') {
     throw new Error(`Secret ${secretArn} has no string value; store ${what} as text.`);
   }

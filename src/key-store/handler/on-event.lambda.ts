@@ -32,29 +32,24 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { KMSUSER_ERROR_CODES } from './connection-errors';
 import {
-  call,
-  Clients,
+  callWithHint,
   connect,
-  defaultClients,
   describeById,
   describeByName,
   disconnectAndWait,
-  log,
-  named,
+  keyStoreClients,
+  KeyStoreClients,
   readKmsUserPassword,
   readTrustAnchor,
   readXksCredential,
   update,
 } from './key-store-calls';
 import { CustomKeyStoreResourceProperties } from './resource-properties';
-
-export interface OnEventResult {
-  readonly PhysicalResourceId: string;
-}
+import { log, named, OnEventResult } from '../../private/handler-kit';
 
 type Changes = Omit<UpdateCustomKeyStoreRequest, 'CustomKeyStoreId'>;
 
-export async function onEvent(event: CloudFormationCustomResourceEvent, clients: Clients = defaultClients()): Promise<OnEventResult> {
+export async function onEvent(event: CloudFormationCustomResourceEvent, clients: KeyStoreClients = keyStoreClients()): Promise<OnEventResult> {
   const props = event.ResourceProperties as unknown as CustomKeyStoreResourceProperties;
   switch (event.RequestType) {
     case 'Create':
@@ -86,7 +81,7 @@ function secretOf(props: CustomKeyStoreResourceProperties): string | undefined {
   return props.CustomKeyStoreType === 'AWS_CLOUDHSM' ? props.KmsUserPasswordSecretArn : props.XksProxyCredentialSecretArn;
 }
 
-async function createOrTakeOver(clients: Clients, props: CustomKeyStoreResourceProperties): Promise<string> {
+async function createOrTakeOver(clients: KeyStoreClients, props: CustomKeyStoreResourceProperties): Promise<string> {
   const existing = await describeByName(clients.kms, props.CustomKeyStoreName);
   if (existing) {
     return takeOver(clients, existing, props);
@@ -94,7 +89,7 @@ async function createOrTakeOver(clients: Clients, props: CustomKeyStoreResourceP
   const request = await createRequest(clients, props);
   let id: string;
   try {
-    const out = await call('kms:CreateCustomKeyStore', () => clients.kms.send(new CreateCustomKeyStoreCommand(request)));
+    const out = await callWithHint('kms:CreateCustomKeyStore', () => clients.kms.send(new CreateCustomKeyStoreCommand(request)));
     id = out.CustomKeyStoreId!;
   } catch (error) {
     // Created meanwhile by a repeated event: take that one over.
@@ -109,14 +104,14 @@ async function createOrTakeOver(clients: Clients, props: CustomKeyStoreResourceP
   return id;
 }
 
-async function createRequest(clients: Clients, props: CustomKeyStoreResourceProperties): Promise<CreateCustomKeyStoreRequest> {
+async function createRequest(clients: KeyStoreClients, props: CustomKeyStoreResourceProperties): Promise<CreateCustomKeyStoreRequest> {
   if (props.CustomKeyStoreType === 'AWS_CLOUDHSM') {
     return {
       CustomKeyStoreName: props.CustomKeyStoreName,
       CustomKeyStoreType: 'AWS_CLOUDHSM',
       CloudHsmClusterId: props.CloudHsmClusterId,
       TrustAnchorCertificate: await readTrustAnchor(clients.ssm, props.TrustAnchorParameterName!),
-      KeyStorePassword: await readKmsUserPassword(clients.secretsManager, props.KmsUserPasswordSecretArn!),
+      KeyStorePassword: await readKmsUserPassword(clients.secrets, props.KmsUserPasswordSecretArn!),
     };
   }
   return {
@@ -127,12 +122,12 @@ async function createRequest(clients: Clients, props: CustomKeyStoreResourceProp
     XksProxyConnectivity: props.XksProxyConnectivity,
     XksProxyVpcEndpointServiceName: props.XksProxyVpcEndpointServiceName,
     XksProxyVpcEndpointServiceOwner: props.XksProxyVpcEndpointServiceOwner,
-    XksProxyAuthenticationCredential: await readXksCredential(clients.secretsManager, props.XksProxyCredentialSecretArn!),
+    XksProxyAuthenticationCredential: await readXksCredential(clients.secrets, props.XksProxyCredentialSecretArn!),
   };
 }
 
 /** Takes over an existing store of the same name, when it is safe to, and converges it on the properties. */
-async function takeOver(clients: Clients, store: CustomKeyStoresListEntry, props: CustomKeyStoreResourceProperties): Promise<string> {
+async function takeOver(clients: KeyStoreClients, store: CustomKeyStoresListEntry, props: CustomKeyStoreResourceProperties): Promise<string> {
   const id = store.CustomKeyStoreId!;
   const name = props.CustomKeyStoreName;
   if (store.CustomKeyStoreType !== props.CustomKeyStoreType) {
@@ -179,7 +174,7 @@ function proxyTarget(endpoint?: string, connectivity?: string, serviceName?: str
  * made in place; the others disconnect the store first. A FAILED store is always disconnected and
  * connected again (KMS refuses to connect a FAILED store).
  */
-async function converge(clients: Clients, store: CustomKeyStoresListEntry, props: CustomKeyStoreResourceProperties, secretChanged: boolean) {
+async function converge(clients: KeyStoreClients, store: CustomKeyStoresListEntry, props: CustomKeyStoreResourceProperties, secretChanged: boolean) {
   const id = store.CustomKeyStoreId!;
   const failedCode = store.ConnectionState === 'FAILED' ? store.ConnectionErrorCode ?? 'UNKNOWN' : undefined;
   const inPlace: Changes = {};
@@ -192,7 +187,7 @@ async function converge(clients: Clients, store: CustomKeyStoresListEntry, props
       Object.assign(offline, { CloudHsmClusterId: props.CloudHsmClusterId });
     }
     if (secretChanged || (failedCode && KMSUSER_ERROR_CODES.includes(failedCode))) {
-      Object.assign(offline, { KeyStorePassword: await readKmsUserPassword(clients.secretsManager, props.KmsUserPasswordSecretArn!) });
+      Object.assign(offline, { KeyStorePassword: await readKmsUserPassword(clients.secrets, props.KmsUserPasswordSecretArn!) });
     }
   } else {
     const xks = store.XksProxyConfiguration ?? {};
@@ -213,7 +208,7 @@ async function converge(clients: Clients, store: CustomKeyStoresListEntry, props
     if (xks.UriPath !== props.XksProxyUriPath) {
       Object.assign(inPlace, { XksProxyUriPath: props.XksProxyUriPath });
     }
-    const credential = await readXksCredential(clients.secretsManager, props.XksProxyCredentialSecretArn!);
+    const credential = await readXksCredential(clients.secrets, props.XksProxyCredentialSecretArn!);
     if (secretChanged || failedCode === 'INVALID_CREDENTIALS' || xks.AccessKeyId !== credential.AccessKeyId) {
       Object.assign(inPlace, { XksProxyAuthenticationCredential: credential });
     }
@@ -243,7 +238,7 @@ async function converge(clients: Clients, store: CustomKeyStoresListEntry, props
   await connect(clients.kms, id);
 }
 
-async function connectUnlessConnected(clients: Clients, store: CustomKeyStoresListEntry): Promise<void> {
+async function connectUnlessConnected(clients: KeyStoreClients, store: CustomKeyStoresListEntry): Promise<void> {
   switch (store.ConnectionState) {
     case 'CONNECTED':
     case 'CONNECTING':
@@ -256,7 +251,7 @@ async function connectUnlessConnected(clients: Clients, store: CustomKeyStoresLi
   }
 }
 
-async function deleteStore(clients: Clients, id: string, props: CustomKeyStoreResourceProperties): Promise<void> {
+async function deleteStore(clients: KeyStoreClients, id: string, props: CustomKeyStoreResourceProperties): Promise<void> {
   if (props.RemovalPolicy !== 'destroy') {
     log('retained', { customKeyStoreId: id });
     return;
@@ -276,7 +271,7 @@ async function deleteStore(clients: Clients, id: string, props: CustomKeyStoreRe
   }
   await disconnectAndWait(clients, store);
   try {
-    await call('kms:DeleteCustomKeyStore', () => clients.kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })));
+    await callWithHint('kms:DeleteCustomKeyStore', () => clients.kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })));
     log('deleted', { customKeyStoreId: id });
   } catch (error) {
     const name = (error as Error).name;
@@ -298,7 +293,7 @@ async function keysIn(kms: KMSClient, id: string): Promise<KeyMetadata[]> {
   let undescribed = 0;
   let marker: string | undefined;
   do {
-    const page = await call('kms:ListKeys', () => kms.send(new ListKeysCommand({ Limit: 1000, Marker: marker })));
+    const page = await callWithHint('kms:ListKeys', () => kms.send(new ListKeysCommand({ Limit: 1000, Marker: marker })));
     const ids = (page.Keys ?? []).map((k) => k.KeyId!);
     for (let i = 0; i < ids.length; i += 10) {
       const batch = await Promise.all(ids.slice(i, i + 10).map(async (keyId) => {

@@ -1,6 +1,6 @@
 /**
  * Tag keys that the library writes on every generation of a `CustomKeyStoreKey` (see
- * `custom-key-store-key-calls.ts`). No imports: the construct and both handlers share it.
+ * `handler/key-calls.ts`). No imports: the construct and both handlers share it.
  */
 export const KMI_TAG_PREFIX = 'cdk-kmi:';
 export const TAG_KEY_FAMILY = 'cdk-kmi:key-family';

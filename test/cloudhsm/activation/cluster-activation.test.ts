@@ -11,6 +11,7 @@ import {
 } from '../../../src/cloudhsm/activation/cluster-activation';
 import { activationDocumentContent } from '../../../src/cloudhsm/activation/cluster-activation-document';
 import { onEvent } from '../../../src/cloudhsm/activation/handler/on-event.lambda';
+import { SYSTEM_CLOCK } from '../../../src/private/handler-kit';
 import { ACCOUNT, newStack, REGION, snapshotOf, synth } from '../../util/app';
 import { nagFindings } from '../../util/nag';
 import { evaluate } from '../../util/simulate';
@@ -277,7 +278,12 @@ describe('no password in the template, the command or the responses', () => {
       LogicalResourceId: 'Activation',
       ResourceType: 'Custom::KmiCloudHsmActivation',
       ResourceProperties: properties,
-    }, { cloudHsm: new CloudHSMV2Client({ region: REGION }), ssm: new SSMClient({ region: REGION }), ec2: new EC2Client({ region: REGION }) });
+    }, {
+      cloudhsm: new CloudHSMV2Client({ region: REGION }),
+      ssm: new SSMClient({ region: REGION }),
+      ec2: new EC2Client({ region: REGION }),
+      clock: SYSTEM_CLOCK,
+    });
     const sent = ssm.commandCalls(SendCommandCommand)[0].args[0].input;
     expect(sent.Parameters!.AdminPasswordSecretArn).toEqual([`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:admin-AbCdEf`]);
     const everything = JSON.stringify([template.toJSON(), sent, result]);

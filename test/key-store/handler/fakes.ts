@@ -26,8 +26,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Clients, Clock } from '../../../src/key-store/handler/key-store-calls';
+import { KeyStoreClients } from '../../../src/key-store/handler/key-store-calls';
 import { CustomKeyStoreResourceProperties } from '../../../src/key-store/handler/resource-properties';
+import { Clock } from '../../../src/private/handler-kit';
 
 const kmsMock = mockClient(KMSClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -257,7 +258,7 @@ export interface Fakes {
   readonly secrets: typeof secrets;
   readonly ssm: typeof ssm;
   readonly clock: FakeClock;
-  clients(): Clients;
+  clients(): KeyStoreClients;
 }
 
 
@@ -280,7 +281,7 @@ export function fakes(): Fakes {
     secrets,
     ssm,
     clock,
-    clients: () => ({ kms: new KMSClient({}), secretsManager: new SecretsManagerClient({}), ssm: new SSMClient({}), clock }),
+    clients: () => ({ kms: new KMSClient({}), secrets: new SecretsManagerClient({}), ssm: new SSMClient({}), clock }),
   };
 }
 

@@ -6,7 +6,7 @@ import { HttpResponse } from '@smithy/protocol-http';
 import { CLOUDHSM_PROPS, fakes, Fakes, isCompleteEvent, XKS_PROPS } from './fakes';
 import { CONNECTION_ERROR_HELP, connectionErrorHelp } from '../../../src/key-store/handler/connection-errors';
 import { isComplete } from '../../../src/key-store/handler/is-complete.lambda';
-import { SDK_CLIENT_CONFIG } from '../../../src/key-store/handler/key-store-calls';
+import { SDK_CLIENT_CONFIG } from '../../../src/private/handler-kit';
 
 const STORE = 'cks-0123456789abcdef0';
 let f: Fakes;
@@ -158,7 +158,7 @@ describe('throttling', () => {
       } as any,
     });
     const result = await isComplete(isCompleteEvent('Create', CLOUDHSM_PROPS, STORE),
-      { kms, secretsManager: new SecretsManagerClient({}), ssm: new SSMClient({}) });
+      { kms, secrets: new SecretsManagerClient({}), ssm: new SSMClient({}), clock: f.clock });
     expect(result).toEqual({ IsComplete: true });
     expect(sent).toEqual(Array(3).fill('TrentService.DescribeCustomKeyStores'));
   });

@@ -25,7 +25,7 @@ import {
   TRUST_ANCHOR,
   XKS_PROPS,
 } from './fakes';
-import { defaultClients } from '../../../src/key-store/handler/key-store-calls';
+import { keyStoreClients } from '../../../src/key-store/handler/key-store-calls';
 import { onEvent } from '../../../src/key-store/handler/on-event.lambda';
 
 let f: Fakes;
@@ -480,7 +480,7 @@ describe('secrets', () => {
 });
 
 test('the default clients retry throttling with more attempts than the SDK default', async () => {
-  const clients = defaultClients();
+  const clients = keyStoreClients();
   expect(await clients.kms.config.maxAttempts()).toBe(8);
   expect(clients.kms).toBeInstanceOf(KMSClient);
 });

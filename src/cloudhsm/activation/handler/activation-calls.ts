@@ -1,6 +1,6 @@
 /**
- * What both activation handlers share: the custom resource properties, the AWS clients, and how an
- * AWS error becomes a message that names the permission to check.
+ * What both activation handlers share: the custom resource properties and data, and their clients
+ * (from the handler kit).
  *
  * Plain TypeScript without CDK imports: the handlers bundle it.
  */
@@ -9,10 +9,9 @@
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { call } from '../../../private/handler-errors';
+/* eslint-enable import/no-extraneous-dependencies */
+import { defaultClients, HandlerClients } from '../../../private/handler-kit';
 import { CLIENT_AFTER_ACTIVATION } from '../cluster-activation-steps';
-
-export { call };
 
 /** The properties the construct gives `Custom::KmiCloudHsmActivation`. All are identifiers: no secret. */
 export interface ActivationProperties {
@@ -37,14 +36,12 @@ export interface ActivationData {
   readonly ClusterId: string;
 }
 
-export interface Clients {
-  readonly cloudHsm: CloudHSMV2Client;
-  readonly ssm: SSMClient;
-  readonly ec2: EC2Client;
-}
+/** The clients of the activation handlers (from the handler kit). */
+export type ActivationClients = Pick<HandlerClients, 'cloudhsm' | 'ssm' | 'ec2' | 'clock'>;
 
-export function defaultClients(): Clients {
-  return { cloudHsm: new CloudHSMV2Client({}), ssm: new SSMClient({}), ec2: new EC2Client({}) };
+/** The activation handlers' clients, with the kit's retry policy and the system clock. */
+export function activationClients(): ActivationClients {
+  return defaultClients({ cloudhsm: CloudHSMV2Client, ssm: SSMClient, ec2: EC2Client });
 }
 
 /** The physical id of the activation of a cluster. */

@@ -11,16 +11,12 @@
  */
 import { StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { ActivationData, ActivationProperties, call, Clients, defaultClients } from './activation-calls';
+import { ActivationClients, activationClients, ActivationData, ActivationProperties } from './activation-calls';
+import { call, IsCompleteEvent as KitIsCompleteEvent, IsCompleteResult } from '../../../private/handler-kit';
 import { ACTIVATION_STEPS, ActivationStep, DIAGNOSTIC_PREFIX } from '../cluster-activation-steps';
 
 /** The event isComplete receives: the CloudFormation event plus what onEvent returned. */
-export type IsCompleteEvent = CloudFormationCustomResourceEvent & { readonly PhysicalResourceId: string; readonly Data?: ActivationData };
-
-export interface IsCompleteResult {
-  readonly IsComplete: boolean;
-}
+export type IsCompleteEvent = KitIsCompleteEvent<ActivationData>;
 
 /** Invocation statuses that are not final yet. */
 const WAITING_STATUSES = ['Pending', 'InProgress', 'Delayed', 'Cancelling'];
@@ -28,7 +24,7 @@ const WAITING_STATUSES = ['Pending', 'InProgress', 'Delayed', 'Cancelling'];
 /** Longest diagnostic surfaced from a step. */
 const MAX_DIAGNOSTIC_LENGTH = 400;
 
-export async function isComplete(event: IsCompleteEvent, clients: Clients = defaultClients()): Promise<IsCompleteResult> {
+export async function isComplete(event: IsCompleteEvent, clients: ActivationClients = activationClients()): Promise<IsCompleteResult> {
   const commandId = event.Data?.CommandId;
   if (event.RequestType === 'Delete' || !commandId) {
     return { IsComplete: true };
@@ -51,7 +47,7 @@ export async function isComplete(event: IsCompleteEvent, clients: Clients = defa
 export const handler = (event: IsCompleteEvent) => isComplete(event);
 
 /** The invocation of one step, or undefined while Systems Manager does not know it yet. */
-async function stepInvocation(clients: Clients, commandId: string, instanceId: string, step: ActivationStep) {
+async function stepInvocation(clients: ActivationClients, commandId: string, instanceId: string, step: ActivationStep) {
   try {
     return await call('ssm:GetCommandInvocation', () => clients.ssm.send(new GetCommandInvocationCommand({
       CommandId: commandId,
@@ -87,7 +83,7 @@ function lastDiagnostic(output: string | undefined): string | undefined {
 }
 
 /** Stops or terminates the client once the activation succeeded, so that no instance idles. */
-async function disposeClient(clients: Clients, props: ActivationProperties): Promise<void> {
+async function disposeClient(clients: ActivationClients, props: ActivationProperties): Promise<void> {
   switch (props.ClientAfterActivation) {
     case 'TERMINATE':
       await call('ec2:TerminateInstances', () => clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: [props.InstanceId] })));

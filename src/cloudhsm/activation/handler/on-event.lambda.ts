@@ -1,6 +1,6 @@
 /**
  * Custom resource handler (Provider framework `onEvent`) for `Custom::KmiCloudHsmActivation`: starts
- * the activation of a CloudHSM cluster on the client instance; `cluster-activation-is-complete`
+ * the activation of a CloudHSM cluster on the client instance; `is-complete.lambda.ts`
  * waits for it.
  *
  * - Create and Update: checks the cluster (INITIALIZED, or ACTIVE: then the document only checks
@@ -16,29 +16,21 @@ import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { StartInstancesCommand } from '@aws-sdk/client-ec2';
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { ActivationData, ActivationProperties, call, Clients, defaultClients, physicalId } from './activation-calls';
+import { ActivationClients, activationClients, ActivationData, ActivationProperties, physicalId } from './activation-calls';
+import { call, OnEventResult } from '../../../private/handler-kit';
 
-export interface OnEventResult {
-  readonly PhysicalResourceId: string;
-  readonly Data?: ActivationData;
-}
-
-/** How long to wait in one invocation, and how. Tests replace it. */
+/** How long to wait in one invocation (the clients' clock tells the time and waits). Tests replace it. */
 export interface Waiting {
   /** How long to keep retrying SendCommand while the instance has not registered with Systems Manager. */
   readonly registrationTimeoutMs: number;
   /** Pause between two tries. */
   readonly retryIntervalMs: number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly now: () => number;
 }
 
 /** The function times out after 15 minutes; an instance registers within a few. */
 const DEFAULT_WAITING: Waiting = {
   registrationTimeoutMs: 12 * 60_000,
   retryIntervalMs: 15_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  now: () => Date.now(),
 };
 
 /** Cluster states in which the document can run. */
@@ -48,8 +40,8 @@ const RUNNABLE_STATES = ['INITIALIZED', 'ACTIVE'];
 const DELIVERY_TIMEOUT_SECONDS = 600;
 
 export async function onEvent(
-  event: CloudFormationCustomResourceEvent, clients: Clients = defaultClients(), waiting: Waiting = DEFAULT_WAITING,
-): Promise<OnEventResult> {
+  event: CloudFormationCustomResourceEvent, clients: ActivationClients = activationClients(), waiting: Waiting = DEFAULT_WAITING,
+): Promise<OnEventResult<ActivationData>> {
   const props = event.ResourceProperties as unknown as ActivationProperties;
   if (event.RequestType === 'Delete') {
     // Activation cannot be undone and kmsuser stays for the key store; the secrets keep their removal policy.
@@ -84,8 +76,8 @@ export async function onEvent(
 /** Lambda entry point. */
 export const handler = (event: CloudFormationCustomResourceEvent) => onEvent(event);
 
-async function describeCluster(clients: Clients, clusterId: string) {
-  const described = await call('cloudhsm:DescribeClusters', () => clients.cloudHsm.send(new DescribeClustersCommand({
+async function describeCluster(clients: ActivationClients, clusterId: string) {
+  const described = await call('cloudhsm:DescribeClusters', () => clients.cloudhsm.send(new DescribeClustersCommand({
     Filters: { clusterIds: [clusterId] },
   })));
   const cluster = (described.Clusters ?? []).find((c) => c.ClusterId === clusterId);
@@ -99,7 +91,7 @@ async function describeCluster(clients: Clients, clusterId: string) {
  * Starts the client if it is stopped (a client stopped after an earlier activation). Returns why
  * EC2 refused when the instance cannot be started (terminated, or gone), undefined otherwise.
  */
-async function startClient(clients: Clients, instanceId: string): Promise<string | undefined> {
+async function startClient(clients: ActivationClients, instanceId: string): Promise<string | undefined> {
   try {
     await call('ec2:StartInstances', () => clients.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })));
     return undefined;
@@ -113,9 +105,9 @@ async function startClient(clients: Clients, instanceId: string): Promise<string
 }
 
 async function sendCommand(
-  clients: Clients, props: ActivationProperties, state: string, addresses: string[], requestId: string, waiting: Waiting,
+  clients: ActivationClients, props: ActivationProperties, state: string, addresses: string[], requestId: string, waiting: Waiting,
 ): Promise<string> {
-  const deadline = waiting.now() + waiting.registrationTimeoutMs;
+  const deadline = clients.clock.now() + waiting.registrationTimeoutMs;
   const input = {
     DocumentName: props.DocumentName,
     InstanceIds: [props.InstanceId],
@@ -139,7 +131,7 @@ async function sendCommand(
       return sent.Command!.CommandId!;
     } catch (error) {
       // A new (or just started) instance is unknown to Systems Manager until its agent registers.
-      if ((error as Error).name !== 'InvalidInstanceId' || waiting.now() >= deadline) {
+      if ((error as Error).name !== 'InvalidInstanceId' || clients.clock.now() >= deadline) {
         if ((error as Error).name === 'InvalidInstanceId') {
           throw new Error(`The activation client ${props.InstanceId} did not register with Systems Manager within `
             + `${Math.round(waiting.registrationTimeoutMs / 60_000)} minutes: its subnet needs a route to the ssm, ssmmessages and `
@@ -147,7 +139,7 @@ async function sendCommand(
         }
         throw error;
       }
-      await waiting.sleep(waiting.retryIntervalMs);
+      await clients.clock.sleep(waiting.retryIntervalMs);
     }
   }
 }

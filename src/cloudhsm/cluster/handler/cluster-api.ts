@@ -5,11 +5,21 @@
  * Plain TypeScript without CDK imports: the handlers bundle it.
  */
 /* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
+import { ACMPCAClient } from '@aws-sdk/client-acm-pca';
 import { Cluster, CloudHSMV2Client, DeleteHsmCommand, DescribeClustersCommand, Hsm } from '@aws-sdk/client-cloudhsm-v2';
 import { DescribeCustomKeyStoresCommand, KMSClient } from '@aws-sdk/client-kms';
-import { call } from '../../../private/handler-errors';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+/* eslint-enable import/no-extraneous-dependencies */
+import { call, defaultClients, HandlerClients } from '../../../private/handler-kit';
 
-export { call };
+/** The clients of the cluster's handlers (from the handler kit). */
+export type ClusterClients = Pick<HandlerClients, 'cloudhsm' | 'kms' | 'secrets' | 'ssm' | 'pca' | 'clock'>;
+
+/** The cluster handlers' clients, with the kit's retry policy and the system clock. */
+export function clusterClients(): ClusterClients {
+  return defaultClients({ cloudhsm: CloudHSMV2Client, kms: KMSClient, secrets: SecretsManagerClient, ssm: SSMClient, pca: ACMPCAClient });
+}
 
 /** The custom resource types these handlers serve. */
 export const HSMS_RESOURCE_TYPE = 'Custom::KmiCloudHsmHsms';

@@ -16,11 +16,11 @@
 /* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
 import { CreateHsmCommand, Hsm } from '@aws-sdk/client-cloudhsm-v2';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Clients, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult } from './clients';
 import {
-  GONE_CLUSTER_STATES, call, clusterIdOf, clusterZones, deadlineFrom, deleteHsm, describeCluster, describeStates, liveHsms,
+  ClusterClients, GONE_CLUSTER_STATES, clusterIdOf, clusterZones, deadlineFrom, deleteHsm, describeCluster, describeStates, liveHsms,
   pastDeadline, refuseWhileKeyStoresUse, remainingHsms, requireCluster,
 } from './cluster-api';
+import { call, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult } from '../../../private/handler-kit';
 
 /** Most HSMs a cluster may hold. */
 export const MAX_HSM_COUNT = 32;
@@ -38,9 +38,9 @@ export interface HsmsProperties {
   readonly RemovalPolicy: string;
 }
 
-export async function onHsmsEvent(event: CloudFormationCustomResourceEvent, clients: Clients): Promise<OnEventResult> {
+export async function onHsmsEvent(event: CloudFormationCustomResourceEvent, clients: ClusterClients): Promise<OnEventResult> {
   const props = event.ResourceProperties as unknown as HsmsProperties;
-  const now = clients.now().getTime();
+  const now = clients.clock.now();
   if (event.RequestType === 'Delete') {
     const clusterId = clusterIdOfPhysical(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
     if (props.RemovalPolicy === 'DESTROY') {
@@ -78,10 +78,10 @@ export async function onHsmsEvent(event: CloudFormationCustomResourceEvent, clie
   };
 }
 
-export async function isHsmsComplete(event: IsCompleteEvent, clients: Clients): Promise<IsCompleteResult> {
+export async function isHsmsComplete(event: IsCompleteEvent, clients: ClusterClients): Promise<IsCompleteResult> {
   const props = event.ResourceProperties as unknown as HsmsProperties;
   const data = event.Data ?? {};
-  const now = clients.now().getTime();
+  const now = clients.clock.now();
   if (event.RequestType === 'Delete') {
     if (props.RemovalPolicy !== 'DESTROY') {
       return { IsComplete: true };
@@ -133,7 +133,7 @@ export async function isHsmsComplete(event: IsCompleteEvent, clients: Clients): 
  * Refuses while a custom key store uses the cluster, then deletes every HSM of the cluster that is not
  * already being deleted. Nothing to do when the cluster is gone.
  */
-export async function deleteAllHsms(clients: Clients, clusterId: string): Promise<void> {
+export async function deleteAllHsms(clients: ClusterClients, clusterId: string): Promise<void> {
   const cluster = await describeCluster(clients.cloudhsm, clusterId);
   if (!cluster || GONE_CLUSTER_STATES.includes(cluster.State ?? '')) {
     return;
@@ -145,7 +145,9 @@ export async function deleteAllHsms(clients: Clients, clusterId: string): Promis
 }
 
 /** Complete when the cluster has no HSM left (or is gone); fails with the states when the wait runs out. */
-export async function waitUntilNoHsms(clients: Clients, clusterId: string, deadline: string | undefined, now: number): Promise<IsCompleteResult> {
+export async function waitUntilNoHsms(
+  clients: ClusterClients, clusterId: string, deadline: string | undefined, now: number,
+): Promise<IsCompleteResult> {
   const cluster = await describeCluster(clients.cloudhsm, clusterId);
   if (!cluster || remainingHsms(cluster).length === 0) {
     return { IsComplete: true };

@@ -33,9 +33,8 @@ import { Cluster, CreateHsmCommand, InitializeClusterCommand } from '@aws-sdk/cl
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand, DescribeParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Clients, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult, ResponseData } from './clients';
 import {
-  GONE_CLUSTER_STATES, INITIALIZED_CLUSTER_STATES, call, clusterIdOf, clusterZones, deadlineFrom, describeStates,
+  ClusterClients, GONE_CLUSTER_STATES, INITIALIZED_CLUSTER_STATES, clusterIdOf, clusterZones, deadlineFrom, describeStates,
   liveHsms, pastDeadline, requireCluster,
 } from './cluster-api';
 import { deleteAllHsms, waitUntilNoHsms } from './hsms';
@@ -43,6 +42,7 @@ import {
   CertificateAuthority, certifiesCsrKey, checkTrustAnchor, createTrustAnchor, daysLeft, isSignedBy, issuerOf, normalizePem, parseStoredAuthority,
   signClusterCsr, storeAuthority,
 } from './trust-anchor-pki';
+import { call, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult, ResponseData } from '../../../private/handler-kit';
 
 /** The trust anchor modes. */
 export type TrustAnchorMode = 'SELF_MANAGED' | 'PRIVATE_CA' | 'EXTERNAL';
@@ -76,9 +76,9 @@ export interface InitializationProperties {
 const END_ENTITY_TEMPLATE = 'template/EndEntityCertificate/V1';
 const DEFAULT_VALIDITY_DAYS = 3652;
 
-export async function onInitializationEvent(event: CloudFormationCustomResourceEvent, clients: Clients): Promise<OnEventResult> {
+export async function onInitializationEvent(event: CloudFormationCustomResourceEvent, clients: ClusterClients): Promise<OnEventResult> {
   const props = event.ResourceProperties as unknown as InitializationProperties;
-  const now = clients.now();
+  const now = new Date(clients.clock.now());
   if (event.RequestType === 'Delete') {
     const clusterId = clusterIdOfPhysical(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
     if (props.RemovalPolicy === 'DESTROY') {
@@ -102,10 +102,10 @@ export async function onInitializationEvent(event: CloudFormationCustomResourceE
   return { PhysicalResourceId: physicalIdOf(clusterId), Data: data };
 }
 
-export async function isInitializationComplete(event: IsCompleteEvent, clients: Clients): Promise<IsCompleteResult> {
+export async function isInitializationComplete(event: IsCompleteEvent, clients: ClusterClients): Promise<IsCompleteResult> {
   const props = event.ResourceProperties as unknown as InitializationProperties;
   const data = event.Data ?? {};
-  const now = clients.now();
+  const now = new Date(clients.clock.now());
   const clusterId = data.ClusterId ?? clusterIdOf(props.ClusterId);
   if (event.RequestType === 'Delete') {
     return props.RemovalPolicy === 'DESTROY' ? waitUntilNoHsms(clients, clusterId, data.Deadline, now.getTime()) : { IsComplete: true };
@@ -139,7 +139,7 @@ export async function isInitializationComplete(event: IsCompleteEvent, clients: 
  * sign it and call InitializeCluster. Returns undefined to keep waiting, or the final answer.
  */
 async function advanceUninitialized(
-  clients: Clients, props: InitializationProperties, cluster: Cluster, now: Date,
+  clients: ClusterClients, props: InitializationProperties, cluster: Cluster, now: Date,
 ): Promise<IsCompleteResult | undefined> {
   const clusterId = cluster.ClusterId!;
   if ((cluster.Hsms ?? []).length === 0) {
@@ -181,7 +181,7 @@ async function advanceUninitialized(
 }
 
 /** The cluster is INITIALIZED or ACTIVE: accept it if its certificate was signed by this trust anchor. */
-async function completeInitialized(clients: Clients, props: InitializationProperties, cluster: Cluster): Promise<IsCompleteResult> {
+async function completeInitialized(clients: ClusterClients, props: InitializationProperties, cluster: Cluster): Promise<IsCompleteResult> {
   const clusterId = cluster.ClusterId!;
   if (props.TrustAnchor === 'EXTERNAL' && !props.TrustAnchorCertificate) {
     throw new Error(`Cluster ${clusterId} is already ${cluster.State}, initialized outside this deployment: give its trust anchor `
@@ -208,7 +208,7 @@ function attributes(props: InitializationProperties, cluster: Cluster, extra: Re
 }
 
 /** onEvent's part: the self-managed root exists; a Private CA or the given certificates can serve. */
-async function prepareTrustAnchor(clients: Clients, props: InitializationProperties, now: Date): Promise<void> {
+async function prepareTrustAnchor(clients: ClusterClients, props: InitializationProperties, now: Date): Promise<void> {
   switch (props.TrustAnchor) {
     case 'SELF_MANAGED':
       await ensureSelfManagedAuthority(clients, props, now);
@@ -233,19 +233,19 @@ async function prepareTrustAnchor(clients: Clients, props: InitializationPropert
 }
 
 /** The trust anchor certificate (PEM) of the mode. */
-async function trustAnchorOf(clients: Clients, props: InitializationProperties): Promise<string> {
+async function trustAnchorOf(clients: ClusterClients, props: InitializationProperties): Promise<string> {
   switch (props.TrustAnchor) {
     case 'SELF_MANAGED':
       return normalizePem((await storedAuthority(clients, props.CaSecretArn!)).certificatePem);
     case 'PRIVATE_CA':
-      return privateCaCertificate(clients, props.CertificateAuthorityArn!, clients.now());
+      return privateCaCertificate(clients, props.CertificateAuthorityArn!, new Date(clients.clock.now()));
     default:
       return normalizePem(props.TrustAnchorCertificate!);
   }
 }
 
 /** The cluster certificate for the CSR, or undefined while a Private CA is still issuing it. */
-async function signedCertificateFor(clients: Clients, props: InitializationProperties, csr: string, now: Date): Promise<string | undefined> {
+async function signedCertificateFor(clients: ClusterClients, props: InitializationProperties, csr: string, now: Date): Promise<string | undefined> {
   const validityDays = Number(props.ValidityDays ?? DEFAULT_VALIDITY_DAYS);
   switch (props.TrustAnchor) {
     case 'SELF_MANAGED':
@@ -258,7 +258,7 @@ async function signedCertificateFor(clients: Clients, props: InitializationPrope
 }
 
 /** Creates the root once: a secret that already holds one keeps it (a repeated create reuses it). */
-async function ensureSelfManagedAuthority(clients: Clients, props: InitializationProperties, now: Date): Promise<CertificateAuthority> {
+async function ensureSelfManagedAuthority(clients: ClusterClients, props: InitializationProperties, now: Date): Promise<CertificateAuthority> {
   const secretArn = props.CaSecretArn!;
   const existing = parseStoredAuthority(await secretString(clients, secretArn));
   if (existing) {
@@ -277,7 +277,7 @@ async function ensureSelfManagedAuthority(clients: Clients, props: Initializatio
   return authority;
 }
 
-async function storedAuthority(clients: Clients, secretArn: string): Promise<CertificateAuthority> {
+async function storedAuthority(clients: ClusterClients, secretArn: string): Promise<CertificateAuthority> {
   const authority = parseStoredAuthority(await secretString(clients, secretArn));
   if (!authority) {
     throw new Error(`The secret ${secretArn} holds no trust anchor (certificate and private key): it was changed outside this `
@@ -286,7 +286,7 @@ async function storedAuthority(clients: Clients, secretArn: string): Promise<Cer
   return authority;
 }
 
-async function secretString(clients: Clients, secretArn: string): Promise<string | undefined> {
+async function secretString(clients: ClusterClients, secretArn: string): Promise<string | undefined> {
   const value = await call('secretsmanager:GetSecretValue', () => clients.secrets.send(new GetSecretValueCommand({ SecretId: secretArn })));
   return value.SecretString;
 }
@@ -295,7 +295,7 @@ async function secretString(clients: Clients, secretArn: string): Promise<string
  * The certificate of a Private CA that can be a CloudHSM trust anchor: an ACTIVE root whose key is RSA
  * 2048 or 4096 and whose certificate passes the trust anchor checks.
  */
-async function privateCaCertificate(clients: Clients, caArn: string, now: Date): Promise<string> {
+async function privateCaCertificate(clients: ClusterClients, caArn: string, now: Date): Promise<string> {
   const described = await call('acm-pca:DescribeCertificateAuthority', () =>
     clients.pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: caArn })));
   const ca: PrivateCertificateAuthority = described.CertificateAuthority ?? {};
@@ -319,7 +319,7 @@ async function privateCaCertificate(clients: Clients, caArn: string, now: Date):
  * Issues the cluster certificate with the Private CA. The idempotency token is made from the CSR, so a
  * repeated call for the same CSR returns the same certificate while Private CA remembers the token.
  */
-async function issueWithPrivateCa(clients: Clients, caArn: string, csr: string, validityDays: number, now: Date): Promise<string | undefined> {
+async function issueWithPrivateCa(clients: ClusterClients, caArn: string, csr: string, validityDays: number, now: Date): Promise<string | undefined> {
   const caPem = await privateCaCertificate(clients, caArn, now);
   const days = Math.min(validityDays, daysLeft(caPem, now) - 1);
   if (days < 1) {
@@ -347,7 +347,7 @@ async function issueWithPrivateCa(clients: Clients, caArn: string, csr: string, 
   }
 }
 
-async function createFirstHsm(clients: Clients, cluster: Cluster): Promise<string> {
+async function createFirstHsm(clients: ClusterClients, cluster: Cluster): Promise<string> {
   const zone = clusterZones(cluster)[0];
   if (!zone) {
     throw new Error(`Cluster ${cluster.ClusterId} has no subnets: there is no Availability Zone to create its first HSM in.`);
@@ -358,7 +358,7 @@ async function createFirstHsm(clients: Clients, cluster: Cluster): Promise<strin
 }
 
 /** Writes the trust anchor; the description names the cluster, so that a later delete can tell whose it is. */
-async function putTrustAnchorParameter(clients: Clients, name: string, anchorPem: string, clusterId: string): Promise<void> {
+async function putTrustAnchorParameter(clients: ClusterClients, name: string, anchorPem: string, clusterId: string): Promise<void> {
   await call('ssm:PutParameter', () => clients.ssm.send(new PutParameterCommand({
     Name: name,
     Value: anchorPem,
@@ -374,7 +374,7 @@ function parameterDescription(clusterId: string): string {
 }
 
 /** Deletes the parameter only while it still describes this cluster; one already gone is fine. */
-async function deleteParameterOf(clients: Clients, name: string, clusterId: string): Promise<void> {
+async function deleteParameterOf(clients: ClusterClients, name: string, clusterId: string): Promise<void> {
   const described = await call('ssm:DescribeParameters', () => clients.ssm.send(new DescribeParametersCommand({
     ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [name] }],
   })));

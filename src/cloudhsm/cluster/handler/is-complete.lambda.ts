@@ -6,20 +6,18 @@
  * Unknown cluster and HSM states are waited through; the handlers' own deadline (55 minutes, within the
  * provider's hour) ends the wait with a message that names the cluster and every HSM's state.
  */
-import { Clients, IsCompleteEvent, IsCompleteResult, defaultClients } from './clients';
-import { HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './cluster-api';
+import { ClusterClients, clusterClients, HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './cluster-api';
 import { isHsmsComplete } from './hsms';
 import { isInitializationComplete } from './initialization';
+import { byResourceType, IsCompleteEvent, IsCompleteResult } from '../../../private/handler-kit';
 
-export async function isComplete(event: IsCompleteEvent, clients: Clients = defaultClients()): Promise<IsCompleteResult> {
-  switch (event.ResourceType) {
-    case HSMS_RESOURCE_TYPE:
-      return isHsmsComplete(event, clients);
-    case INITIALIZATION_RESOURCE_TYPE:
-      return isInitializationComplete(event, clients);
-    default:
-      throw new Error(`This handler serves ${HSMS_RESOURCE_TYPE} and ${INITIALIZATION_RESOURCE_TYPE}, not ${event.ResourceType}.`);
-  }
+const route = byResourceType<IsCompleteEvent, ClusterClients, IsCompleteResult>({
+  [HSMS_RESOURCE_TYPE]: isHsmsComplete,
+  [INITIALIZATION_RESOURCE_TYPE]: isInitializationComplete,
+});
+
+export async function isComplete(event: IsCompleteEvent, clients: ClusterClients = clusterClients()): Promise<IsCompleteResult> {
+  return route(event, clients);
 }
 
 /** Lambda entry point. */

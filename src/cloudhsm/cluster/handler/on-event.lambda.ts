@@ -10,20 +10,18 @@
  * the permission that is missing.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Clients, OnEventResult, defaultClients } from './clients';
-import { HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './cluster-api';
+import { ClusterClients, clusterClients, HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './cluster-api';
 import { onHsmsEvent } from './hsms';
 import { onInitializationEvent } from './initialization';
+import { byResourceType, OnEventResult } from '../../../private/handler-kit';
 
-export async function onEvent(event: CloudFormationCustomResourceEvent, clients: Clients = defaultClients()): Promise<OnEventResult> {
-  switch (event.ResourceType) {
-    case HSMS_RESOURCE_TYPE:
-      return onHsmsEvent(event, clients);
-    case INITIALIZATION_RESOURCE_TYPE:
-      return onInitializationEvent(event, clients);
-    default:
-      throw new Error(`This handler serves ${HSMS_RESOURCE_TYPE} and ${INITIALIZATION_RESOURCE_TYPE}, not ${event.ResourceType}.`);
-  }
+const route = byResourceType<CloudFormationCustomResourceEvent, ClusterClients, OnEventResult>({
+  [HSMS_RESOURCE_TYPE]: onHsmsEvent,
+  [INITIALIZATION_RESOURCE_TYPE]: onInitializationEvent,
+});
+
+export async function onEvent(event: CloudFormationCustomResourceEvent, clients: ClusterClients = clusterClients()): Promise<OnEventResult> {
+  return route(event, clients);
 }
 
 /** Lambda entry point. */

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { call } from '../../../private/handler-errors';
+import { call, defaultClients, HandlerClients, OnEventResult } from '../../../private/handler-kit';
 
 /** The properties the construct gives the custom resource. */
 export interface EbsEncryptionByDefaultProperties {
@@ -32,15 +32,8 @@ export interface EbsEncryptionByDefaultProperties {
   readonly RestoreOnDelete: 'true' | 'false';
 }
 
-export interface OnEventResult {
-  readonly PhysicalResourceId: string;
-  readonly Data: { readonly KmsKeyId: string };
-}
-
-export interface Clients {
-  readonly ec2: EC2Client;
-  readonly kms: KMSClient;
-}
+/** The clients of this handler (from the handler kit). */
+export type EbsClients = Pick<HandlerClients, 'ec2' | 'kms'>;
 
 /** The state of EBS encryption by default before the first create, as recorded in the physical id. */
 export interface PreviousState {
@@ -63,7 +56,9 @@ export function parsePhysicalId(id: string): PreviousState | undefined {
   return { enabled: enabled === 'enabled', kmsKeyId: key.join('|') };
 }
 
-export async function onEvent(event: CloudFormationCustomResourceEvent, clients: Clients = defaultClients()): Promise<OnEventResult> {
+export async function onEvent(
+  event: CloudFormationCustomResourceEvent, clients: EbsClients = defaultClients({ ec2: EC2Client, kms: KMSClient }),
+): Promise<OnEventResult<{ KmsKeyId: string }>> {
   const props = event.ResourceProperties as unknown as EbsEncryptionByDefaultProperties;
   switch (event.RequestType) {
     case 'Create': {
@@ -88,10 +83,6 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, clients:
 /** Lambda entry point. */
 export const handler = (event: CloudFormationCustomResourceEvent) => onEvent(event);
 
-function defaultClients(): Clients {
-  return { ec2: new EC2Client({}), kms: new KMSClient({}) };
-}
-
 async function readState(ec2: EC2Client): Promise<PreviousState> {
   const enabled = await call('ec2:GetEbsEncryptionByDefault', () => ec2.send(new GetEbsEncryptionByDefaultCommand({})));
   const key = await call('ec2:GetEbsDefaultKmsKeyId', () => ec2.send(new GetEbsDefaultKmsKeyIdCommand({})));
@@ -102,7 +93,7 @@ async function readState(ec2: EC2Client): Promise<PreviousState> {
  * Checks the key, then turns encryption by default on with it. EC2 validates the key only
  * asynchronously (a bad key "appears to complete" and later fails launches), so the check comes first.
  */
-async function apply(clients: Clients, keyId: string): Promise<string> {
+async function apply(clients: EbsClients, keyId: string): Promise<string> {
   const described = await call('kms:DescribeKey', () => clients.kms.send(new DescribeKeyCommand({ KeyId: keyId })));
   const key = described.KeyMetadata;
   if (!key || key.KeyState !== 'Enabled' || key.KeySpec !== 'SYMMETRIC_DEFAULT' || key.KeyUsage !== 'ENCRYPT_DECRYPT') {

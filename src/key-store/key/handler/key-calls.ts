@@ -20,10 +20,8 @@ import {
   ListResourceTagsCommand,
   Tag,
 } from '@aws-sdk/client-kms';
-import { call } from '../../../private/handler-errors';
+import { call, Clock, defaultClients, errorName, HandlerClients } from '../../../private/handler-kit';
 import { KMI_TAG_PREFIX, TAG_SUCCESSOR } from '../custom-key-store-key-tags';
-
-export { call };
 
 export * from '../custom-key-store-key-tags';
 
@@ -37,13 +35,16 @@ export interface Generation {
   readonly tags: Record<string, string>;
 }
 
-/** How a handler waits between attempts; tests pass one that does not wait. */
-export type Sleep = (ms: number) => Promise<void>;
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The clients of the key handlers (from the handler kit). */
+export type KeyClients = Pick<HandlerClients, 'kms' | 'clock'>;
 
-export function errorName(error: unknown): string {
-  return (error as Error)?.name ?? '';
+/** The key handlers' clients, with the kit's retry policy and the system clock. */
+export function keyClients(): KeyClients {
+  return defaultClients({ kms: KMSClient });
 }
+
+/** How a handler waits between attempts: its clock's sleep. */
+export type Sleep = Clock['sleep'];
 
 /** The key, or undefined if KMS has no key (or alias) by that id. */
 export async function describeKey(kms: KMSClient, keyId: string): Promise<KeyMetadata | undefined> {

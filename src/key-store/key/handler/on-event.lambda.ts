@@ -36,16 +36,15 @@ import {
 } from '@aws-sdk/client-kms';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
-  call,
   createKey,
   describeKey,
-  errorName,
   explainCreateKeyError,
   Generation,
   generations,
   isKeyId,
+  keyClients,
+  KeyClients,
   KMI_TAG_PREFIX,
-  realSleep,
   requireConnectedStore,
   Sleep,
   TAG_CREATE_REQUEST,
@@ -56,6 +55,7 @@ import {
   tagsOf,
   whilePrincipalsPropagate,
 } from './key-calls';
+import { call, errorName, OnEventResult } from '../../../private/handler-kit';
 
 /** The properties the construct gives the custom resource (CloudFormation sends scalars as strings). */
 export interface CustomKeyStoreKeyProperties {
@@ -76,16 +76,14 @@ export interface CustomKeyStoreKeyProperties {
   readonly RotationPeriodInDays?: string;
 }
 
-export interface OnEventResult {
-  readonly PhysicalResourceId: string;
-  readonly Data: { readonly KeyId: string; readonly KeyArn: string };
+/** The attributes of the custom resource. */
+export interface KeyData {
+  readonly KeyId: string;
+  readonly KeyArn: string;
 }
 
-export interface Clients {
-  readonly kms: KMSClient;
-  /** How to wait between attempts while IAM propagates new roles to KMS. */
-  readonly sleep?: Sleep;
-}
+/** What onEvent answers: always with the key's attributes. */
+export type KeyResult = OnEventResult<KeyData> & { readonly Data: KeyData };
 
 /** Properties whose change needs a new key: KMS cannot move a key to another store or external key. */
 const REPLACING_PROPERTIES = ['CustomKeyStoreId', 'CustomKeyStoreType', 'XksKeyId'] as const;
@@ -93,9 +91,9 @@ const REPLACING_PROPERTIES = ['CustomKeyStoreId', 'CustomKeyStoreType', 'XksKeyI
 /** Pending window for a key this handler made and could not finish: it was never handed out. */
 const ROLLBACK_PENDING_WINDOW_DAYS = 7;
 
-export async function onEvent(event: CloudFormationCustomResourceEvent, clients: Clients = defaultClients()): Promise<OnEventResult> {
+export async function onEvent(event: CloudFormationCustomResourceEvent, clients: KeyClients = keyClients()): Promise<KeyResult> {
   const props = event.ResourceProperties as unknown as CustomKeyStoreKeyProperties;
-  const sleep = clients.sleep ?? realSleep;
+  const sleep: Sleep = (ms) => clients.clock.sleep(ms);
   switch (event.RequestType) {
     case 'Create':
       return create(clients.kms, event, props, sleep);
@@ -115,10 +113,6 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, clients:
 /** Lambda entry point. */
 export const handler = (event: CloudFormationCustomResourceEvent) => onEvent(event);
 
-function defaultClients(): Clients {
-  return { kms: new KMSClient({ maxAttempts: 6 }) };
-}
-
 /** Who asked: the stack and logical id that own a key, and the request that created it. */
 interface Requester {
   readonly stackId: string;
@@ -128,7 +122,7 @@ interface Requester {
 
 async function create(
   kms: KMSClient, event: CloudFormationCustomResourceEvent, props: CustomKeyStoreKeyProperties, sleep: Sleep,
-): Promise<OnEventResult> {
+): Promise<KeyResult> {
   const requester: Requester = { stackId: event.StackId, logicalId: event.LogicalResourceId, requestId: event.RequestId };
   const aliased = await aliasTarget(kms, props.AliasName);
   if (aliased && aliased.tags[TAG_CREATE_REQUEST] === requester.requestId && ownedBy(aliased.tags, requester)) {
@@ -192,7 +186,7 @@ async function rollBack(kms: KMSClient, keyId: string, cause: Error): Promise<ne
 
 async function update(
   kms: KMSClient, physicalId: string, old: CustomKeyStoreKeyProperties, props: CustomKeyStoreKeyProperties, sleep: Sleep,
-): Promise<OnEventResult> {
+): Promise<KeyResult> {
   const chain = await generations(kms, physicalId);
   const first = chain[0];
   if (!first?.metadata) {
@@ -318,6 +312,6 @@ function toKmsTags(tags: CustomKeyStoreKeyProperties['Tags']): Tag[] {
   return (tags ?? []).filter((t) => !t.Key.startsWith(KMI_TAG_PREFIX)).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
 }
 
-function result(key: KeyMetadata): OnEventResult {
+function result(key: KeyMetadata): KeyResult {
   return { PhysicalResourceId: key.KeyId!, Data: { KeyId: key.KeyId!, KeyArn: key.Arn! } };
 }

@@ -15,11 +15,11 @@
  */
 import { GetKeyPolicyCommand, KeyMetadata, KMSClient, TagResourceCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
 import {
-  call,
   createKey,
   describeKey,
   explainCreateKeyError,
-  realSleep,
+  keyClients,
+  KeyClients,
   requireConnectedStore,
   Sleep,
   TAG_GENERATION,
@@ -30,6 +30,7 @@ import {
   tagsOf,
   userTags,
 } from './key-calls';
+import { call } from '../../../private/handler-kit';
 
 /** What the schedule sends: the key to rotate, found by its alias. */
 export interface RotationInput {
@@ -52,20 +53,13 @@ export interface RotationResult {
   readonly successorKeyId?: string;
 }
 
-export interface RotationClients {
-  readonly kms: KMSClient;
-  readonly sleep?: Sleep;
-  /** The time of the run. */
-  readonly now?: Date;
-}
-
 /** How long a new successor waits before the alias moves to it. */
 export const SETTLE_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function rotate(input: RotationInput, clients: RotationClients = defaultClients()): Promise<RotationResult> {
+export async function rotate(input: RotationInput, clients: KeyClients = keyClients()): Promise<RotationResult> {
   const { kms } = clients;
-  const now = clients.now ?? new Date();
+  const now = new Date(clients.clock.now());
   const periodDays = Number(input.RotationPeriodInDays);
   if (!input.AliasName || !input.KeyFamily || !Number.isInteger(periodDays) || periodDays < 1) {
     throw new Error(`Invalid rotation input ${JSON.stringify(input)}: AliasName, KeyFamily and a whole RotationPeriodInDays are required.`);
@@ -102,16 +96,12 @@ export async function rotate(input: RotationInput, clients: RotationClients = de
   if (now < dueAt) {
     return { action: 'NOT_DUE', currentKeyId: currentId };
   }
-  const successor = await createSuccessor(kms, current, tags, clients.sleep ?? realSleep, now);
+  const successor = await createSuccessor(kms, current, tags, (ms) => clients.clock.sleep(ms), now);
   return { action: 'SUCCESSOR_CREATED', currentKeyId: currentId, successorKeyId: successor };
 }
 
 /** Lambda entry point: the schedule's input is the event. */
 export const handler = (event: RotationInput) => rotate(event);
-
-function defaultClients(): RotationClients {
-  return { kms: new KMSClient({ maxAttempts: 6 }) };
-}
 
 /** Moves the alias to the recorded successor once it has settled. */
 async function promote(kms: KMSClient, aliasName: string, current: KeyMetadata, successorId: string, now: Date): Promise<RotationResult> {

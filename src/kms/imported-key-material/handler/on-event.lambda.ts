@@ -30,7 +30,7 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { parseKeyMaterial, WRAPPING_ALGORITHM, WRAPPING_KEY_SPEC, wrapKeyMaterial } from './wrapping';
-import { deniedError } from '../../../private/handler-errors';
+import { call, defaultClients, HandlerClients, log, OnEventResult } from '../../../private/handler-kit';
 
 /** The properties the construct gives the custom resource. */
 export interface ImportedKeyMaterialProperties {
@@ -45,21 +45,17 @@ export interface ImportedKeyMaterialProperties {
   readonly ImportGeneration?: string;
 }
 
-export interface OnEventResult {
-  readonly PhysicalResourceId: string;
-  readonly Data?: {
-    /** The KMS identifier of the key's current material (64 hex digits). */
-    readonly KeyMaterialId: string;
-    readonly ExpirationModel: string;
-    /** ISO 8601 expiry of the material imported now, or empty when it does not expire. */
-    readonly ValidTo: string;
-  };
+/** The attributes of the custom resource. */
+export interface KeyMaterialData {
+  /** The KMS identifier of the key's current material (64 hex digits). */
+  readonly KeyMaterialId: string;
+  readonly ExpirationModel: string;
+  /** ISO 8601 expiry of the material imported now, or empty when it does not expire. */
+  readonly ValidTo: string;
 }
 
-export interface Clients {
-  readonly kms: KMSClient;
-  readonly secrets: SecretsManagerClient;
-}
+/** The clients of this handler (from the handler kit); the clock gives the time of the import, from which the expiry is counted. */
+export type KeyMaterialClients = Pick<HandlerClients, 'kms' | 'secrets' | 'clock'>;
 
 type ImportType = 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
 
@@ -70,12 +66,10 @@ interface Expiration {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/**
- * @param now the time of the import, from which the expiry is counted
- */
 export async function onEvent(
-  event: CloudFormationCustomResourceEvent, clients: Clients = defaultClients(), now: Date = new Date(),
-): Promise<OnEventResult> {
+  event: CloudFormationCustomResourceEvent, clients: KeyMaterialClients = defaultClients({ kms: KMSClient, secrets: SecretsManagerClient }),
+): Promise<OnEventResult<KeyMaterialData>> {
+  const now = new Date(clients.clock.now());
   const props = event.ResourceProperties as unknown as ImportedKeyMaterialProperties;
   switch (event.RequestType) {
     case 'Create':
@@ -104,10 +98,6 @@ export async function onEvent(
 /** Lambda entry point. */
 export const handler = (event: CloudFormationCustomResourceEvent) => onEvent(event);
 
-function defaultClients(): Clients {
-  return { kms: new KMSClient({}), secrets: new SecretsManagerClient({}) };
-}
-
 function expirationOf(props: ImportedKeyMaterialProperties, now: Date): Expiration {
   if (props.ExpirationModel === 'KEY_MATERIAL_DOES_NOT_EXPIRE') {
     return { model: props.ExpirationModel };
@@ -121,13 +111,13 @@ function expirationOf(props: ImportedKeyMaterialProperties, now: Date): Expirati
 }
 
 async function importAndReport(
-  clients: Clients, props: ImportedKeyMaterialProperties, expiration: Expiration, importType: ImportType | undefined,
-): Promise<OnEventResult> {
+  clients: KeyMaterialClients, props: ImportedKeyMaterialProperties, expiration: Expiration, importType: ImportType | undefined,
+): Promise<OnEventResult<KeyMaterialData>> {
   const keyMaterialId = await importFromSecret(clients, props, expiration, importType);
   return result(props, keyMaterialId, expiration);
 }
 
-function result(props: ImportedKeyMaterialProperties, keyMaterialId: string, expiration: Expiration): OnEventResult {
+function result(props: ImportedKeyMaterialProperties, keyMaterialId: string, expiration: Expiration): OnEventResult<KeyMaterialData> {
   return {
     PhysicalResourceId: props.KeyId,
     Data: { KeyMaterialId: keyMaterialId, ExpirationModel: expiration.model, ValidTo: expiration.validTo?.toISOString() ?? '' },
@@ -139,7 +129,7 @@ function result(props: ImportedKeyMaterialProperties, keyMaterialId: string, exp
  * KMS already knows it. Refused while any of the key's material expires: the construct re-imports
  * only the current material, so an earlier one would expire and make the key unusable.
  */
-async function rotate(clients: Clients, props: ImportedKeyMaterialProperties, expiration: Expiration): Promise<string> {
+async function rotate(clients: KeyMaterialClients, props: ImportedKeyMaterialProperties, expiration: Expiration): Promise<string> {
   if (expiration.model === 'KEY_MATERIAL_EXPIRES') {
     throw new Error(`Cannot rotate key ${props.KeyId} to the material in secret ${props.SecretId} with expiring key material: `
       + 'once any material of a key expires, the key is unusable until that material is imported again, and only the current '
@@ -171,7 +161,7 @@ async function rotate(clients: Clients, props: ImportedKeyMaterialProperties, ex
   const state = before.find((m) => m.KeyMaterialId === known)?.KeyMaterialState;
   switch (state) {
     case 'CURRENT':
-      console.log(`Key ${props.KeyId}: the material in secret ${props.SecretId} is already current (${known}); no rotation.`);
+      log(`Key ${props.KeyId}: the material in secret ${props.SecretId} is already current (${known}); no rotation.`);
       return known;
     case 'PENDING_ROTATION':
       await rotateOnDemand(clients.kms, props.KeyId, known);
@@ -186,7 +176,7 @@ async function rotate(clients: Clients, props: ImportedKeyMaterialProperties, ex
 }
 
 async function rotateOnDemand(kms: KMSClient, keyId: string, keyMaterialId: string): Promise<void> {
-  console.log(`Key ${keyId}: rotating to key material ${keyMaterialId} (RotateKeyOnDemand).`);
+  log(`Key ${keyId}: rotating to key material ${keyMaterialId} (RotateKeyOnDemand).`);
   await call('kms:RotateKeyOnDemand', () => kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId })));
 }
 
@@ -219,7 +209,7 @@ async function listMaterials(kms: KMSClient, keyId: string): Promise<RotationsLi
  * never had any, and as a re-import otherwise
  */
 async function importFromSecret(
-  clients: Clients, props: ImportedKeyMaterialProperties, expiration: Expiration, importType: ImportType | undefined,
+  clients: KeyMaterialClients, props: ImportedKeyMaterialProperties, expiration: Expiration, importType: ImportType | undefined,
 ): Promise<string> {
   const material = await readMaterial(clients.secrets, props.SecretId);
   let wrapped: Buffer;
@@ -236,7 +226,7 @@ async function importFromSecret(
   } finally {
     material.fill(0);
   }
-  console.log(`Key ${props.KeyId}: importing key material from secret ${props.SecretId} `
+  log(`Key ${props.KeyId}: importing key material from secret ${props.SecretId} `
     + `(${importType ?? 'first import'}, ${expiration.validTo ? `valid to ${expiration.validTo.toISOString()}` : 'does not expire'}).`);
   const imported = await call('kms:ImportKeyMaterial', () => clients.kms.send(new ImportKeyMaterialCommand({
     KeyId: props.KeyId,
@@ -276,17 +266,4 @@ function importError(error: Error, props: ImportedKeyMaterialProperties, importT
       + 'in a new secret and pass that secret.'), { name: error.name });
   }
   return undefined;
-}
-
-/**
- * Runs one API call; an authorization failure becomes an error that names the missing permission,
- * and `explain` may replace other errors with a clearer one (keeping the error name).
- */
-async function call<T>(permission: string, send: () => Promise<T>, explain?: (error: Error) => Error | undefined): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const e = error as Error;
-    throw deniedError(permission, e) ?? explain?.(e) ?? e;
-  }
 }

@@ -7,8 +7,10 @@ import { HttpResponse } from '@smithy/protocol-http';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACTIVATION_STEPS } from '../../../../src/cloudhsm/activation/cluster-activation-steps';
+import { ActivationClients } from '../../../../src/cloudhsm/activation/handler/activation-calls';
 import { isComplete, IsCompleteEvent } from '../../../../src/cloudhsm/activation/handler/is-complete.lambda';
 import { onEvent, Waiting } from '../../../../src/cloudhsm/activation/handler/on-event.lambda';
+import { Clock } from '../../../../src/private/handler-kit';
 
 const CLUSTER = 'cluster-abcdefghijk';
 const INSTANCE = 'i-0123456789abcdef0';
@@ -35,17 +37,24 @@ const cloudHsm: any = mockClient(CloudHSMV2Client as any);
 const ssm = mockClient(SSMClient);
 const ec2 = mockClient(EC2Client);
 const secrets = mockClient(SecretsManagerClient);
-const clients = () => ({
-  cloudHsm: new CloudHSMV2Client({ region: 'us-east-1' }),
-  ssm: new SSMClient({ region: 'us-east-1' }),
-  ec2: new EC2Client({ region: 'us-east-1' }),
-});
-
 /** Waiting without waiting: a clock that advances by each sleep. */
-function fakeWaiting(timeoutMs = 60_000): Waiting & { slept: number[] } {
+function fakeWaiting(timeoutMs = 60_000): Waiting & { slept: number[]; clock: Clock } {
   let now = 0;
   const slept: number[] = [];
-  return { registrationTimeoutMs: timeoutMs, retryIntervalMs: 15_000, now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; }, slept };
+  const clock: Clock = { now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; } };
+  return { registrationTimeoutMs: timeoutMs, retryIntervalMs: 15_000, clock, slept };
+}
+
+const clients = (clock: Clock = fakeWaiting().clock): ActivationClients => ({
+  cloudhsm: new CloudHSMV2Client({ region: 'us-east-1' }),
+  ssm: new SSMClient({ region: 'us-east-1' }),
+  ec2: new EC2Client({ region: 'us-east-1' }),
+  clock,
+});
+
+/** The handler's clients and waiting, sharing the fake clock. */
+function run(waiting = fakeWaiting()): [ActivationClients, Waiting] {
+  return [clients(waiting.clock), waiting];
 }
 
 function event(type: 'Create' | 'Update' | 'Delete', props: Record<string, string> = {}): CloudFormationCustomResourceEvent {
@@ -107,7 +116,7 @@ beforeEach(() => {
 describe('create', () => {
   test('sends the activation document to the client with identifiers only, and returns the command id', async () => {
     clusterIs('INITIALIZED');
-    const result = await onEvent(event('Create'), clients(), fakeWaiting());
+    const result = await onEvent(event('Create'), ...run(fakeWaiting()));
     expect(result).toEqual({ PhysicalResourceId: `cloudhsm-activation:${CLUSTER}`, Data: { CommandId: COMMAND, ClusterId: CLUSTER } });
     expect(cloudHsm.commandCalls(DescribeClustersCommand)[0].args[0].input).toEqual({ Filters: { clusterIds: [CLUSTER] } });
     expect(ssm.commandCalls(SendCommandCommand)[0].args[0].input).toEqual({
@@ -130,12 +139,12 @@ describe('create', () => {
   });
   test('configures only the ACTIVE HSMs that have an address', async () => {
     clusterIs('INITIALIZED', [{ State: 'ACTIVE', EniIp: '10.0.1.10' }, { State: 'CREATE_IN_PROGRESS', EniIp: '10.0.2.10' }, { State: 'ACTIVE' }]);
-    await onEvent(event('Create'), clients(), fakeWaiting());
+    await onEvent(event('Create'), ...run(fakeWaiting()));
     expect(ssm.commandCalls(SendCommandCommand)[0].args[0].input.Parameters!.HsmIpAddresses).toEqual(['10.0.1.10']);
   });
   test('starts the client first (a stopped client from an earlier activation runs again)', async () => {
     clusterIs('INITIALIZED');
-    await onEvent(event('Create'), clients(), fakeWaiting());
+    await onEvent(event('Create'), ...run(fakeWaiting()));
     expect(ec2.commandCalls(StartInstancesCommand)[0].args[0].input).toEqual({ InstanceIds: [INSTANCE] });
   });
   test('retries while the client has not registered with Systems Manager, then sends', async () => {
@@ -145,52 +154,52 @@ describe('create', () => {
       .rejectsOnce(named('InvalidInstanceId', 'Instances not in a valid state for account'))
       .resolves({ Command: { CommandId: COMMAND } });
     const waiting = fakeWaiting();
-    const result = await onEvent(event('Create'), clients(), waiting);
+    const result = await onEvent(event('Create'), ...run(waiting));
     expect(result.Data!.CommandId).toBe(COMMAND);
     expect(waiting.slept).toEqual([15_000, 15_000]);
   });
   test('a client that never registers fails with what its subnet needs', async () => {
     clusterIs('INITIALIZED');
     ssm.on(SendCommandCommand).rejects(named('InvalidInstanceId'));
-    await expect(onEvent(event('Create'), clients(), fakeWaiting(60_000)))
+    await expect(onEvent(event('Create'), ...run(fakeWaiting(60_000))))
       .rejects.toThrow(`The activation client ${INSTANCE} did not register with Systems Manager within 1 minutes: its subnet needs a route to `
         + 'the ssm, ssmmessages and ec2messages endpoints (a NAT gateway or VPC interface endpoints) and HTTPS egress in its security group.');
   });
   test('an ACTIVE cluster is sent as ACTIVE: the document then only checks kmsuser', async () => {
     clusterIs('ACTIVE');
-    await onEvent(event('Create'), clients(), fakeWaiting());
+    await onEvent(event('Create'), ...run(fakeWaiting()));
     expect(ssm.commandCalls(SendCommandCommand)[0].args[0].input.Parameters!.ClusterState).toEqual(['ACTIVE']);
   });
   test.each(['UNINITIALIZED', 'INITIALIZE_IN_PROGRESS', 'DEGRADED', 'MODIFY_IN_PROGRESS'])('a cluster that is %s is refused with what to do', async (state) => {
     clusterIs(state);
-    await expect(onEvent(event('Create'), clients(), fakeWaiting()))
+    await expect(onEvent(event('Create'), ...run(fakeWaiting())))
       .rejects.toThrow(`CloudHSM cluster ${CLUSTER} is ${state}: activation needs it INITIALIZED (or ACTIVE, to check kmsuser). Initialize it first`);
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
   });
   test('a cluster without an ACTIVE HSM is refused', async () => {
     clusterIs('INITIALIZED', [{ State: 'CREATE_IN_PROGRESS' }]);
-    await expect(onEvent(event('Create'), clients(), fakeWaiting())).rejects.toThrow(`CloudHSM cluster ${CLUSTER} has no ACTIVE HSM with an IP address`);
+    await expect(onEvent(event('Create'), ...run(fakeWaiting()))).rejects.toThrow(`CloudHSM cluster ${CLUSTER} has no ACTIVE HSM with an IP address`);
   });
   test('a cluster that does not exist is named', async () => {
     cloudHsm.on(DescribeClustersCommand).resolves({ Clusters: [] });
-    await expect(onEvent(event('Create'), clients(), fakeWaiting())).rejects.toThrow(`CloudHSM cluster ${CLUSTER} was not found in this account and Region.`);
+    await expect(onEvent(event('Create'), ...run(fakeWaiting()))).rejects.toThrow(`CloudHSM cluster ${CLUSTER} was not found in this account and Region.`);
   });
   test('access denied names the permission', async () => {
     cloudHsm.on(DescribeClustersCommand).rejects(named('AccessDeniedException', 'User is not authorized'));
-    await expect(onEvent(event('Create'), clients(), fakeWaiting()))
+    await expect(onEvent(event('Create'), ...run(fakeWaiting())))
       .rejects.toThrow('cloudhsm:DescribeClusters was denied (AccessDeniedException): the custom resource\'s role, or a key or resource policy, SCP or permissions boundary, does not allow it. User is not authorized');
   });
   test('a terminated client and an ACTIVE cluster: nothing to run, the activation is done', async () => {
     clusterIs('ACTIVE');
     ec2.on(StartInstancesCommand).rejects(named('IncorrectInstanceState', 'The instance is not in a state from which it can be started.'));
-    const result = await onEvent(event('Create'), clients(), fakeWaiting());
+    const result = await onEvent(event('Create'), ...run(fakeWaiting()));
     expect(result).toEqual({ PhysicalResourceId: `cloudhsm-activation:${CLUSTER}`, Data: { ClusterId: CLUSTER } });
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
   });
   test('a client that cannot be started and an INITIALIZED cluster fail with what to do', async () => {
     clusterIs('INITIALIZED');
     ec2.on(StartInstancesCommand).rejects(named('IncorrectInstanceState', 'The instance is not in a state from which it can be started.'));
-    await expect(onEvent(event('Create'), clients(), fakeWaiting())).rejects.toThrow(`The activation client ${INSTANCE} cannot be started `
+    await expect(onEvent(event('Create'), ...run(fakeWaiting()))).rejects.toThrow(`The activation client ${INSTANCE} cannot be started `
       + `(IncorrectInstanceState: The instance is not in a state from which it can be started.) and CloudHSM cluster ${CLUSTER} is INITIALIZED: `
       + 'nothing can run the activation.');
   });
@@ -199,7 +208,7 @@ describe('create', () => {
 describe('update', () => {
   test('runs the document again (it is idempotent) and keeps the physical id', async () => {
     clusterIs('ACTIVE');
-    const result = await onEvent(event('Update', { InstanceId: 'i-0fedcba9876543210' }), clients(), fakeWaiting());
+    const result = await onEvent(event('Update', { InstanceId: 'i-0fedcba9876543210' }), ...run(fakeWaiting()));
     expect(result.PhysicalResourceId).toBe(`cloudhsm-activation:${CLUSTER}`);
     expect(ssm.commandCalls(SendCommandCommand)[0].args[0].input.InstanceIds).toEqual(['i-0fedcba9876543210']);
   });
@@ -207,7 +216,7 @@ describe('update', () => {
 
 describe('delete', () => {
   test('calls nothing: activation cannot be undone and the secrets follow their removal policy', async () => {
-    const result = await onEvent(event('Delete'), clients(), fakeWaiting());
+    const result = await onEvent(event('Delete'), ...run(fakeWaiting()));
     expect(result).toEqual({ PhysicalResourceId: `cloudhsm-activation:${CLUSTER}` });
     expect([...cloudHsm.calls(), ...ssm.calls(), ...ec2.calls()]).toHaveLength(0);
   });
@@ -322,7 +331,7 @@ describe('secrets', () => {
       jest.spyOn(console, level).mockImplementation((...args: unknown[]) => { logged.push(args.map((a) => JSON.stringify(a)).join(' ')); }));
     try {
       clusterIs('INITIALIZED');
-      const created = await onEvent(event('Create'), clients(), fakeWaiting());
+      const created = await onEvent(event('Create'), ...run(fakeWaiting()));
       // The tools on the client misbehave: the raw output of a step holds the password.
       stepsAre({
         InstallCloudHsmCli: { Status: 'Success', StandardOutputContent: `debug ${PASSWORD}\nKMI: CloudHSM CLI installed\n` },

@@ -11,8 +11,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import * as x509 from '@peculiar/x509';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { defaultClients } from '../../../../src/cloudhsm/cluster/handler/clients';
-import type { Clients, IsCompleteEvent, OnEventResult } from '../../../../src/cloudhsm/cluster/handler/clients';
+import { ClusterClients, clusterClients } from '../../../../src/cloudhsm/cluster/handler/cluster-api';
+import type { IsCompleteEvent, OnEventResult } from '../../../../src/private/handler-kit';
 
 export const CLUSTER_ID = 'cluster-abcdefghijk';
 export const CLUSTER_ARN = `arn:aws:cloudhsm:us-east-1:111111111111:cluster/${CLUSTER_ID}`;
@@ -27,8 +27,8 @@ export const ssm = mockClient(SSMClient);
 export const pca = mockClient(ACMPCAClient);
 
 /** The clients the handlers get, with a clock that tests move. */
-export function clientsAt(now: Date = NOW): Clients {
-  return { ...defaultClients(), now: () => now };
+export function clientsAt(now: Date = NOW): ClusterClients {
+  return { ...clusterClients(), clock: { now: () => now.getTime(), sleep: async () => undefined } };
 }
 
 /** A cluster as DescribeClusters would return it; `undefined` once it is gone. */

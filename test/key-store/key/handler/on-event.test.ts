@@ -10,6 +10,7 @@ import { HttpResponse } from '@smithy/protocol-http';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { FakeKms, kmsError, STORE_ID, XKS_STORE_ID } from './fake-kms';
 import { onEvent, CustomKeyStoreKeyProperties } from '../../../../src/key-store/key/handler/on-event.lambda';
+import { SYSTEM_CLOCK } from '../../../../src/private/handler-kit';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:111111111111:stack/App/0a1b2c3d-0000-0000-0000-000000000000';
 const ALIAS = 'alias/app-data';
@@ -18,7 +19,7 @@ const POLICY = { Version: '2012-10-17', Statement: [{ Sid: 'EnableIamPolicies', 
 
 let kms: FakeKms;
 const sleeps: number[] = [];
-const clients = () => ({ kms: kms.client(), sleep: async (ms: number) => { sleeps.push(ms); } });
+const clients = () => ({ kms: kms.client(), clock: { now: () => Date.now(), sleep: async (ms: number) => { sleeps.push(ms); } } });
 
 function props(overrides: Partial<CustomKeyStoreKeyProperties> = {}): CustomKeyStoreKeyProperties {
   return {
@@ -393,7 +394,7 @@ describe('throttling', () => {
       } as any,
     });
     const p = props({ RemovalPolicy: 'DESTROY' });
-    await onEvent(remove(keyId, p), { kms: realKms });
+    await onEvent(remove(keyId, p), { kms: realKms, clock: SYSTEM_CLOCK });
     expect(sent).toEqual([
       'TrentService.DescribeKey', 'TrentService.DescribeKey', 'TrentService.ListResourceTags',
       'TrentService.DescribeKey', 'TrentService.ScheduleKeyDeletion',

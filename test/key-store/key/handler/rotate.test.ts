@@ -21,7 +21,7 @@ let first: FakeKey;
 function runAt(days: number, input: RotationInput = INPUT) {
   const now = new Date(T0.getTime() + days * DAY);
   kms.now = now;
-  return rotate(input, { kms: kms.client(), now, sleep: async () => undefined });
+  return rotate(input, { kms: kms.client(), clock: { now: () => now.getTime(), sleep: async () => undefined } });
 }
 
 function generationsByNumber(): FakeKey[] {
@@ -78,7 +78,8 @@ describe('when the current key is due', () => {
     const created = await runAt(365);
     expect(kms.aliases.get(ALIAS)).toBe(first.keyId);
     kms.now = new Date(kms.now.getTime() + SETTLE_MS - 1);
-    const early = await rotate(INPUT, { kms: kms.client(), now: kms.now });
+    const at = kms.now.getTime();
+    const early = await rotate(INPUT, { kms: kms.client(), clock: { now: () => at, sleep: async () => undefined } });
     expect(early).toEqual({ action: 'WAITING_FOR_SUCCESSOR', currentKeyId: first.keyId, successorKeyId: created.successorKeyId });
     expect(kms.aliases.get(ALIAS)).toBe(first.keyId);
   });

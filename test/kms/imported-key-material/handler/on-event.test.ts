@@ -13,16 +13,19 @@ import { HttpResponse } from '@smithy/protocol-http';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { materialDescription, onEvent } from '../../../../src/kms/imported-key-material/handler/on-event.lambda';
+import { Clock } from '../../../../src/private/handler-kit';
 
 const KEY = 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111';
 const OTHER_KEY = 'arn:aws:kms:us-east-1:111111111111:key/22222222-2222-2222-2222-222222222222';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:byok-material-AbCdEf';
 const NEW_SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:byok-material-2-GhIjKl';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
+const stoppedAt = (at: Date): Clock => ({ now: () => at.getTime(), sleep: async () => undefined });
 
 const kms = mockClient(KMSClient);
 const secrets = mockClient(SecretsManagerClient);
-const clients = () => ({ kms: new KMSClient({}), secrets: new SecretsManagerClient({}) });
+/** The handler's clients, with a clock stopped at `at`. */
+const clients = (at: Date = NOW) => ({ kms: new KMSClient({}), secrets: new SecretsManagerClient({}), clock: stoppedAt(at) });
 
 /** The wrapping key pair of the fake KMS, generated once: RSA 4096 as GetParametersForImport returns. */
 let wrappingKey: { privateKey: KeyObject; publicKeyDer: Buffer };
@@ -181,7 +184,7 @@ beforeEach(() => {
 
 /** A key that already holds `material` as its only (current) material. */
 async function created(p: Props = {}) {
-  await onEvent(event('Create', p), clients(), NOW);
+  await onEvent(event('Create', p), clients());
   kms.resetHistory();
   secrets.resetHistory();
 }
@@ -192,7 +195,7 @@ function importInputs(): ImportKeyMaterialCommandInput[] {
 
 describe('create', () => {
   test('reads the secret, gets import parameters, and imports the material it wrapped, which KMS unwraps to the secret\'s material', async () => {
-    const result = await onEvent(event('Create'), clients(), NOW);
+    const result = await onEvent(event('Create'), clients());
     expect(secrets.commandCalls(GetSecretValueCommand)[0].args[0].input).toEqual({ SecretId: SECRET });
     expect(kms.commandCalls(GetParametersForImportCommand)).toHaveLength(1);
     expect(key.imported).toHaveLength(1);
@@ -204,32 +207,32 @@ describe('create', () => {
     });
   });
   test('without expiry, imports with KEY_MATERIAL_DOES_NOT_EXPIRE and no ValidTo, leaving the import type to KMS', async () => {
-    await onEvent(event('Create'), clients(), NOW);
+    await onEvent(event('Create'), clients());
     const input = importInputs()[0];
     expect(input).toMatchObject({ KeyId: KEY, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', KeyMaterialDescription: materialDescription(SECRET) });
     expect(input.ValidTo).toBeUndefined();
     expect(input.ImportType).toBeUndefined();
   });
   test('with expiry, imports with KEY_MATERIAL_EXPIRES and ValidTo the given days from now', async () => {
-    const result = await onEvent(event('Create', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '90' }), clients(), NOW);
+    const result = await onEvent(event('Create', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '90' }), clients());
     expect(importInputs()[0]).toMatchObject({ ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: new Date('2026-05-30T12:00:00.000Z') });
     expect(result.Data).toMatchObject({ ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: '2026-05-30T12:00:00.000Z' });
   });
   test('with expiry, 365 days is the latest ValidTo it asks for', async () => {
-    await onEvent(event('Create', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '365' }), clients(), NOW);
+    await onEvent(event('Create', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '365' }), clients());
     expect(importInputs()[0].ValidTo).toEqual(new Date('2027-03-01T12:00:00.000Z'));
   });
   test.each([
     ['0', 'KEY_MATERIAL_EXPIRES'], ['366', 'KEY_MATERIAL_EXPIRES'], ['1.5', 'KEY_MATERIAL_EXPIRES'], [undefined, 'KEY_MATERIAL_EXPIRES'], [undefined, 'SOMETIMES'],
   ])('refuses ValidForDays %p with %s before reading the secret', async (days, model) => {
-    await expect(onEvent(event('Create', { ExpirationModel: model, ValidForDays: days }), clients(), NOW))
+    await expect(onEvent(event('Create', { ExpirationModel: model, ValidForDays: days }), clients()))
       .rejects.toThrow(`Invalid expiration: ExpirationModel ${model}, ValidForDays ${days}; expected KEY_MATERIAL_DOES_NOT_EXPIRE, or KEY_MATERIAL_EXPIRES with ValidForDays a whole number from 1 to 365.`);
     expect(secrets.calls()).toHaveLength(0);
   });
   test('a repeated create imports the same material again and leaves the key as it was', async () => {
-    await onEvent(event('Create'), clients(), NOW);
+    await onEvent(event('Create'), clients());
     const first = [...key.materials.keys()];
-    const result = await onEvent(event('Create'), clients(), NOW);
+    const result = await onEvent(event('Create'), clients());
     expect([...key.materials.keys()]).toEqual(first);
     expect(key.materials.get(first[0])!.state).toEqual('CURRENT');
     expect(result.Data!.KeyMaterialId).toEqual(first[0]);
@@ -238,7 +241,7 @@ describe('create', () => {
   test('a create whose secret holds material other than the key\'s says how to fix it', async () => {
     await created();
     secretsHold({ [SECRET]: randomBytes(32).toString('base64') });
-    await expect(onEvent(event('Create'), clients(), NOW)).rejects.toThrow(
+    await expect(onEvent(event('Create'), clients())).rejects.toThrow(
       `KMS refused the material in secret ${SECRET} as material of key ${KEY} (IncorrectKeyMaterialException): a key that already has material `
       + 'accepts again only that same material. If the secret\'s value was replaced, put the original material back; to rotate the key to new '
       + 'material, put the new material in a new secret and pass that secret.');
@@ -253,7 +256,7 @@ describe('bad material', () => {
   ])('a secret holding %s is refused with a clear error that does not echo it, before any KMS call', async (_, value, detail) => {
     const text = value();
     secretsHold({ [SECRET]: text });
-    const error = await onEvent(event('Create'), clients(), NOW).then(() => undefined, (e: Error) => e);
+    const error = await onEvent(event('Create'), clients()).then(() => undefined, (e: Error) => e);
     expect(error!.message).toMatch(new RegExp(`^The secret ${SECRET} does not hold key material in the expected format: `));
     expect(error!.message).toMatch(detail);
     expect(error!.message).not.toContain(text.slice(0, 12));
@@ -261,22 +264,22 @@ describe('bad material', () => {
   });
   test('a secret holding a binary value is refused: the material is stored as base64 text', async () => {
     secretsHold({ [SECRET]: new Uint8Array(randomBytes(32)) });
-    await expect(onEvent(event('Create'), clients(), NOW))
+    await expect(onEvent(event('Create'), clients()))
       .rejects.toThrow(`The secret ${SECRET} holds a binary value; expected text: the standard base64 of 32 random bytes.`);
     expect(kms.calls()).toHaveLength(0);
   });
   test('import parameters without a public key are reported, and nothing is imported', async () => {
     kms.on(GetParametersForImportCommand).resolves({ KeyId: KEY, ImportToken: Buffer.from('t') });
-    await expect(onEvent(event('Create'), clients(), NOW)).rejects.toThrow(`GetParametersForImport for key ${KEY} returned no public key or import token.`);
+    await expect(onEvent(event('Create'), clients())).rejects.toThrow(`GetParametersForImport for key ${KEY} returned no public key or import token.`);
     expect(kms.commandCalls(ImportKeyMaterialCommand)).toHaveLength(0);
   });
   test('a secret the handler may not read is reported as secretsmanager:GetSecretValue denied', async () => {
     secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
-    await expect(onEvent(event('Create'), clients(), NOW)).rejects.toThrow(/^secretsmanager:GetSecretValue was denied \(AccessDeniedException\)/);
+    await expect(onEvent(event('Create'), clients())).rejects.toThrow(/^secretsmanager:GetSecretValue was denied \(AccessDeniedException\)/);
   });
   test('an import KMS denies is reported as kms:ImportKeyMaterial denied', async () => {
     kms.on(ImportKeyMaterialCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
-    await expect(onEvent(event('Create'), clients(), NOW)).rejects.toThrow(/^kms:ImportKeyMaterial was denied \(AccessDeniedException\)/);
+    await expect(onEvent(event('Create'), clients())).rejects.toThrow(/^kms:ImportKeyMaterial was denied \(AccessDeniedException\)/);
   });
 });
 
@@ -285,7 +288,7 @@ describe('update with the same secret (re-import)', () => {
     await created({ ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' });
     const later = new Date('2026-03-20T00:00:00.000Z');
     const result = await onEvent(event('Update', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30', ImportGeneration: '1' },
-      { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }), clients(), later);
+      { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }), clients(later));
     expect(importInputs()).toHaveLength(1);
     expect(importInputs()[0]).toMatchObject({ ImportType: 'EXISTING_KEY_MATERIAL', ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: new Date('2026-04-19T00:00:00.000Z') });
     expect(importInputs()[0].KeyMaterialDescription).toBeUndefined();
@@ -295,7 +298,7 @@ describe('update with the same secret (re-import)', () => {
   });
   test('switching from expiring to non-expiring material re-imports it with KEY_MATERIAL_DOES_NOT_EXPIRE', async () => {
     await created({ ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' });
-    await onEvent(event('Update', {}, { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }), clients(), NOW);
+    await onEvent(event('Update', {}, { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }), clients());
     expect(importInputs()[0]).toMatchObject({ ImportType: 'EXISTING_KEY_MATERIAL', ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
     expect(importInputs()[0].ValidTo).toBeUndefined();
     expect(key.materials.get(key.idOf(material))!.expirationModel).toEqual('KEY_MATERIAL_DOES_NOT_EXPIRE');
@@ -303,7 +306,7 @@ describe('update with the same secret (re-import)', () => {
   test('a secret whose value was replaced is refused, and the key keeps its material', async () => {
     await created();
     secretsHold({ [SECRET]: randomBytes(32).toString('base64') });
-    await expect(onEvent(event('Update', { ImportGeneration: '1' }, {}), clients(), NOW))
+    await expect(onEvent(event('Update', { ImportGeneration: '1' }, {}), clients()))
       .rejects.toThrow(/IncorrectKeyMaterialException\): a key that already has material accepts again only that same material/);
     expect([...key.materials.values()].map((m) => m.state)).toEqual(['CURRENT']);
     expect(kms.commandCalls(RotateKeyOnDemandCommand)).toHaveLength(0);
@@ -311,8 +314,8 @@ describe('update with the same secret (re-import)', () => {
   test('a repeated re-import leaves the key as it was', async () => {
     await created();
     const e = event('Update', { ImportGeneration: '1' }, {});
-    await onEvent(e, clients(), NOW);
-    await onEvent(e, clients(), NOW);
+    await onEvent(e, clients());
+    await onEvent(e, clients());
     expect([...key.materials.entries()].map(([id, m]) => [id, m.state])).toEqual([[key.idOf(material), 'CURRENT']]);
   });
 });
@@ -320,7 +323,7 @@ describe('update with the same secret (re-import)', () => {
 describe('update with a new secret (rotation to new material)', () => {
   test('imports the new material as NEW_KEY_MATERIAL, then rotates on demand; the earlier material stays for decryption', async () => {
     await created();
-    const result = await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW);
+    const result = await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients());
     const inputs = importInputs();
     expect(inputs.map((i) => i.ImportType)).toEqual(['EXISTING_KEY_MATERIAL', 'NEW_KEY_MATERIAL']);
     expect(inputs[1]).toMatchObject({ ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', KeyMaterialDescription: materialDescription(NEW_SECRET) });
@@ -331,16 +334,16 @@ describe('update with a new secret (rotation to new material)', () => {
   });
   test('rotates only once the new material is imported (import before RotateKeyOnDemand)', async () => {
     await created();
-    await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW);
+    await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients());
     const order = kms.calls().map((c) => (c.args[0] as any).constructor.name);
     expect(order.lastIndexOf('ImportKeyMaterialCommand')).toBeLessThan(order.indexOf('RotateKeyOnDemandCommand'));
   });
   test('a repeated rotation event neither imports the material as new again nor rotates again', async () => {
     await created();
     const e = event('Update', { SecretId: NEW_SECRET }, {});
-    await onEvent(e, clients(), NOW);
+    await onEvent(e, clients());
     kms.resetHistory();
-    const result = await onEvent(e, clients(), NOW);
+    const result = await onEvent(e, clients());
     expect(importInputs().map((i) => i.ImportType)).toEqual(['EXISTING_KEY_MATERIAL']);
     expect(kms.commandCalls(RotateKeyOnDemandCommand)).toHaveLength(0);
     expect([...key.materials.values()].map((m) => m.state)).toEqual(['NON_CURRENT', 'CURRENT']);
@@ -350,36 +353,36 @@ describe('update with a new secret (rotation to new material)', () => {
     await created();
     kms.on(RotateKeyOnDemandCommand).rejectsOnce(Object.assign(new Error('internal'), { name: 'KMSInternalException' }));
     const e = event('Update', { SecretId: NEW_SECRET }, {});
-    await expect(onEvent(e, clients(), NOW)).rejects.toThrow('internal');
+    await expect(onEvent(e, clients())).rejects.toThrow('internal');
     expect(key.materials.get(key.idOf(newMaterial))!.state).toEqual('PENDING_ROTATION');
     key.install();
-    await onEvent(e, clients(), NOW);
+    await onEvent(e, clients());
     expect(key.current()!.equals(newMaterial)).toBe(true);
   });
   test('a new secret holding the current material re-imports it and does not rotate', async () => {
     await created();
     secretsHold({ [SECRET]: material.toString('base64'), [NEW_SECRET]: material.toString('base64') });
-    await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW);
+    await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients());
     expect(kms.commandCalls(RotateKeyOnDemandCommand)).toHaveLength(0);
     expect(key.materials.size).toBe(1);
   });
   test('going back to the secret of earlier material is refused: KMS cannot make earlier material current again', async () => {
     await created();
-    await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW);
-    await expect(onEvent(event('Update', { SecretId: SECRET }, { SecretId: NEW_SECRET }), clients(), NOW)).rejects.toThrow(
+    await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients());
+    await expect(onEvent(event('Update', { SecretId: SECRET }, { SecretId: NEW_SECRET }), clients())).rejects.toThrow(
       `The material in secret ${SECRET} is earlier material of key ${KEY} (${key.idOf(material)}, NON_CURRENT): KMS cannot make earlier material current again.`);
     expect(key.current()!.equals(newMaterial)).toBe(true);
   });
   test('with expiring material asked for, is refused before anything is read or imported', async () => {
     await created();
-    await expect(onEvent(event('Update', { SecretId: NEW_SECRET, ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }, {}), clients(), NOW))
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET, ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }, {}), clients()))
       .rejects.toThrow(/^Cannot rotate key .* with expiring key material: .* Rotate with KeyMaterialExpiration.never\(\)\.$/);
     expect(kms.calls()).toHaveLength(0);
     expect(secrets.calls()).toHaveLength(0);
   });
   test('while the current material expires, is refused with the way out, and nothing is imported', async () => {
     await created({ ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' });
-    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }), clients(), NOW))
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }), clients()))
       .rejects.toThrow(`Cannot rotate key ${KEY}: its key material ${key.idOf(material)} (CURRENT, valid to 2026-03-31T12:00:00.000Z) expires, `
         + 'and the key would become unusable when it does. First deploy with KeyMaterialExpiration.never() and the secret that holds that material, '
         + 'so that it is imported again without expiry; then change the secret.');
@@ -390,7 +393,7 @@ describe('update with a new secret (rotation to new material)', () => {
     kms.on(ListKeyRotationsCommand)
       .resolvesOnce({ Rotations: [{ KeyMaterialId: 'a'.repeat(64), KeyMaterialState: 'NON_CURRENT', ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }], Truncated: true, NextMarker: 'page-2' })
       .resolvesOnce({ Rotations: [{ KeyMaterialId: 'b'.repeat(64), KeyMaterialState: 'CURRENT', ExpirationModel: 'KEY_MATERIAL_EXPIRES' }], Truncated: false });
-    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)).rejects.toThrow(`its key material ${'b'.repeat(64)} (CURRENT, valid to ?) expires`);
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients())).rejects.toThrow(`its key material ${'b'.repeat(64)} (CURRENT, valid to ?) expires`);
     expect(kms.commandCalls(ListKeyRotationsCommand).map((c) => c.args[0].input)).toEqual([
       { KeyId: KEY, IncludeKeyMaterial: 'ALL_KEY_MATERIAL', Marker: undefined },
       { KeyId: KEY, IncludeKeyMaterial: 'ALL_KEY_MATERIAL', Marker: 'page-2' },
@@ -399,7 +402,7 @@ describe('update with a new secret (rotation to new material)', () => {
   test('an error other than incorrect material, on the attempt to re-import, passes through and nothing is imported as new', async () => {
     await created();
     kms.on(ImportKeyMaterialCommand).rejects(Object.assign(new Error('key is disabled'), { name: 'KMSInvalidStateException' }));
-    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)).rejects.toThrow('key is disabled');
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients())).rejects.toThrow('key is disabled');
     expect(importInputs().map((i) => i.ImportType)).toEqual(['EXISTING_KEY_MATERIAL']);
     expect(kms.commandCalls(RotateKeyOnDemandCommand)).toHaveLength(0);
   });
@@ -407,14 +410,14 @@ describe('update with a new secret (rotation to new material)', () => {
     await created();
     secretsHold({ [NEW_SECRET]: material.toString('base64') });
     kms.on(ListKeyRotationsCommand).resolves({ Rotations: [], Truncated: false });
-    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)).rejects.toThrow(
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients())).rejects.toThrow(
       `KMS accepted the material in secret ${NEW_SECRET} as material of key ${KEY} (${key.idOf(material)}) but ListKeyRotations reports it as absent; retry the deployment.`);
     expect(kms.commandCalls(RotateKeyOnDemandCommand)).toHaveLength(0);
   });
   test('a rotation KMS refuses is reported with the permission', async () => {
     await created();
     kms.on(RotateKeyOnDemandCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
-    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)).rejects.toThrow(/^kms:RotateKeyOnDemand was denied/);
+    await expect(onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients())).rejects.toThrow(/^kms:RotateKeyOnDemand was denied/);
   });
 });
 
@@ -422,7 +425,7 @@ describe('update with a new key', () => {
   test('imports into the new key as a first import and takes its ARN as the physical id', async () => {
     const other = new FakeKey(OTHER_KEY);
     other.install();
-    const result = await onEvent(event('Update', { KeyId: OTHER_KEY }, {}), clients(), NOW);
+    const result = await onEvent(event('Update', { KeyId: OTHER_KEY }, {}), clients());
     expect(importInputs()[0]).toMatchObject({ KeyId: OTHER_KEY });
     expect(importInputs()[0].ImportType).toBeUndefined();
     expect(result.PhysicalResourceId).toEqual(OTHER_KEY);
@@ -436,7 +439,7 @@ describe('delete', () => {
     ['a key whose material expires', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }],
   ])('of %s leaves the material alone: no call at all', async (_, p) => {
     await created(p);
-    const result = await onEvent(event('Delete', p), clients(), NOW);
+    const result = await onEvent(event('Delete', p), clients());
     expect(result).toEqual({ PhysicalResourceId: KEY });
     expect(kms.calls()).toHaveLength(0);
     expect(secrets.calls()).toHaveLength(0);
@@ -444,21 +447,21 @@ describe('delete', () => {
   });
   test('of a create that never succeeded succeeds', async () => {
     const e = { ...event('Delete'), PhysicalResourceId: 'request-id-of-a-failed-create' } as CloudFormationCustomResourceEvent;
-    await expect(onEvent(e, clients(), NOW)).resolves.toEqual({ PhysicalResourceId: 'request-id-of-a-failed-create' });
+    await expect(onEvent(e, clients())).resolves.toEqual({ PhysicalResourceId: 'request-id-of-a-failed-create' });
   });
 });
 
 describe('the key material', () => {
   test('never appears in responses, errors or console output, in base64, hex or raw form', async () => {
     const seen: string[] = [];
-    seen.push(JSON.stringify(await onEvent(event('Create', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }), clients(), NOW)));
-    seen.push(JSON.stringify(await onEvent(event('Update', { ImportGeneration: '1' }, {}), clients(), NOW)));
-    seen.push(JSON.stringify(await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)));
-    seen.push(JSON.stringify(await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients(), NOW)));
+    seen.push(JSON.stringify(await onEvent(event('Create', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidForDays: '30' }), clients())));
+    seen.push(JSON.stringify(await onEvent(event('Update', { ImportGeneration: '1' }, {}), clients())));
+    seen.push(JSON.stringify(await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients())));
+    seen.push(JSON.stringify(await onEvent(event('Update', { SecretId: NEW_SECRET }, {}), clients())));
     secretsHold({ [SECRET]: material.toString('base64'), [NEW_SECRET]: randomBytes(32).toString('base64') });
-    seen.push(await onEvent(event('Update', { SecretId: NEW_SECRET, ImportGeneration: '2' }, { SecretId: NEW_SECRET }), clients(), NOW)
+    seen.push(await onEvent(event('Update', { SecretId: NEW_SECRET, ImportGeneration: '2' }, { SecretId: NEW_SECRET }), clients())
       .then(() => 'unexpected success', (e: Error) => `${e.name} ${e.message} ${e.stack}`));
-    seen.push(JSON.stringify(await onEvent(event('Delete'), clients(), NOW)));
+    seen.push(JSON.stringify(await onEvent(event('Delete'), clients())));
     const output = consoleOutput;
     expect(output.length).toBeGreaterThan(0);
     expect(seen[4]).toMatch(/IncorrectKeyMaterialException/);
@@ -497,7 +500,7 @@ describe('throttling', () => {
         },
       } as any,
     });
-    const result = await onEvent(event('Create'), { kms: realKms, secrets: new SecretsManagerClient({}) }, NOW);
+    const result = await onEvent(event('Create'), { kms: realKms, secrets: new SecretsManagerClient({}), clock: stoppedAt(NOW) });
     expect(sent).toEqual(['GetParametersForImport', 'GetParametersForImport', 'ImportKeyMaterial', 'ImportKeyMaterial']);
     expect(result.Data!.KeyMaterialId).toEqual('a'.repeat(64));
     const unwrapped = privateDecrypt({ key: wrappingKey.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, wrapped!);
