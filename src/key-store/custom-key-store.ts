@@ -9,6 +9,8 @@ import { OnEventFunction } from './handler/on-event-function';
 import { CUSTOM_KEY_STORE_RESOURCE_TYPE, CustomKeyStoreResourceProperties } from './handler/resource-properties';
 import { ICloudHsmCluster } from '../cloudhsm/cluster/cloudhsm-cluster-ref';
 import { isResolved, KmiValidationError } from '../private/errors';
+import { RemovalPolicyValue, removalPolicyValue } from '../private/handler-kit/removal-policy';
+import { checkRemovalPolicy } from '../private/prop-checks';
 import { attachHandlerPolicy, kmiProvider } from '../private/provider';
 
 /** Construct id of the stack's provider for this custom resource. */
@@ -282,7 +284,7 @@ export class CustomKeyStore extends Resource implements ICustomKeyStore {
 
   constructor(scope: Construct, id: string, props: CustomKeyStoreProps) {
     super(scope, id);
-    this.storeRemovalPolicy = checkRemovalPolicy(this.node.path, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.storeRemovalPolicy = checkStoreRemovalPolicy(this.node.path, props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.customKeyStoreType = props.source.customKeyStoreType;
     this.customKeyStoreName = props.customKeyStoreName ?? defaultName(this);
     checkName(this.node.path, this.customKeyStoreName);
@@ -321,7 +323,7 @@ export class CustomKeyStore extends Resource implements ICustomKeyStore {
     const properties: CustomKeyStoreResourceProperties = {
       CustomKeyStoreType: this.customKeyStoreType,
       CustomKeyStoreName: this.customKeyStoreName,
-      RemovalPolicy: Lazy.string({ produce: () => (this.storeRemovalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain') }) as 'retain' | 'destroy',
+      RemovalPolicy: Lazy.string({ produce: () => removalPolicyValue(this.storeRemovalPolicy === RemovalPolicy.DESTROY) }) as RemovalPolicyValue,
       ...source.properties,
     };
     this.resource = new CustomResource(this, 'Resource', {
@@ -341,7 +343,7 @@ export class CustomKeyStore extends Resource implements ICustomKeyStore {
    * Keeps (`RETAIN`) or deletes (`DESTROY`) the store when it leaves the stack; see `removalPolicy`.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    this.storeRemovalPolicy = checkRemovalPolicy(this.node.path, policy);
+    this.storeRemovalPolicy = checkStoreRemovalPolicy(this.node.path, policy);
     this.resource.applyRemovalPolicy(policy);
     if (policy === RemovalPolicy.DESTROY) {
       this.allowDeletion();
@@ -508,16 +510,9 @@ function checkName(path: string, name: string): void {
   }
 }
 
-function checkRemovalPolicy(path: string, policy: RemovalPolicy): RemovalPolicy {
-  if (policy !== RemovalPolicy.RETAIN && policy !== RemovalPolicy.DESTROY) {
-    throw new KmiValidationError({
-      path,
-      prop: 'removalPolicy',
-      given: policy,
-      allowed: 'RemovalPolicy.RETAIN (keep the store) or RemovalPolicy.DESTROY (delete it when it holds no keys)',
-    });
-  }
-  return policy;
+/** RETAIN or DESTROY, saying what each does to a store. */
+function checkStoreRemovalPolicy(path: string, policy: RemovalPolicy): RemovalPolicy {
+  return checkRemovalPolicy(path, policy, { allowed: 'RemovalPolicy.RETAIN (keep the store) or RemovalPolicy.DESTROY (delete it when it holds no keys)' });
 }
 
 function checkPattern(path: string, prop: string, value: string, min: number, max: number, pattern: RegExp, allowed: string, fix?: string): void {

@@ -75,7 +75,7 @@ describe('a CloudHSM store with defaults', () => {
     template.hasResourceProperties('Custom::KmiCustomKeyStore', {
       CustomKeyStoreType: 'AWS_CLOUDHSM',
       CustomKeyStoreName: 'TestStack-Store',
-      RemovalPolicy: 'retain',
+      RemovalPolicy: 'RETAIN',
       CloudHsmClusterId: 'cluster-abcdefghijk',
       TrustAnchorParameterName: TRUST_ANCHOR_PARAMETER,
       KmsUserPasswordSecretArn: PASSWORD_ARN,
@@ -283,7 +283,7 @@ describe('props', () => {
     const stack = newStack();
     cloudHsmStore(stack, { removalPolicy: RemovalPolicy.DESTROY });
     const template = synth(stack);
-    template.hasResource('Custom::KmiCustomKeyStore', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ RemovalPolicy: 'destroy' }) });
+    template.hasResource('Custom::KmiCustomKeyStore', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ RemovalPolicy: 'DESTROY' }) });
     const statements = handlerStatements(template);
     expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:DeleteCustomKeyStore', 'kms:DescribeKey', 'kms:ListKeys'], Resource: '*' });
     expect(nagFindings(stack)).toEqual([]);
@@ -293,7 +293,7 @@ describe('props', () => {
     const stack = newStack();
     cloudHsmStore(stack).applyRemovalPolicy(RemovalPolicy.DESTROY);
     const template = synth(stack);
-    template.hasResource('Custom::KmiCustomKeyStore', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ RemovalPolicy: 'destroy' }) });
+    template.hasResource('Custom::KmiCustomKeyStore', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ RemovalPolicy: 'DESTROY' }) });
     expect(handlerStatements(template)).toContainEqual(expect.objectContaining({ Action: ['kms:DeleteCustomKeyStore', 'kms:DescribeKey', 'kms:ListKeys'] }));
     expect(nagFindings(stack)).toEqual([]);
   });

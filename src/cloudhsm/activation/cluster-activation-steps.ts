@@ -8,9 +8,6 @@
 /** The crypto user that AWS KMS logs in as to use a CloudHSM key store. */
 export const KMS_USER_NAME = 'kmsuser';
 
-/** The custom resource type of the activation. */
-export const ACTIVATION_RESOURCE_TYPE = 'Custom::KmiCloudHsmActivation';
-
 /**
  * Prefix of the lines a step writes for people: the handlers surface only these lines of a step's
  * output, never the raw output of the tools it runs.

@@ -7,12 +7,14 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IDependable } from 'constructs';
 import { activationDocumentContent } from './cluster-activation-document';
 import { activationKeyPolicy } from './cluster-activation-key-policy';
-import { ACTIVATION_RESOURCE_TYPE, KMS_USER_NAME } from './cluster-activation-steps';
+import { KMS_USER_NAME } from './cluster-activation-steps';
 import { IsCompleteFunction } from './handler/is-complete-function';
 import { OnEventFunction } from './handler/on-event-function';
+import { ACTIVATION_RESOURCE_TYPE, ActivationProperties } from './handler/resource-properties';
 import { KmsKeyWithRotation } from '../../kms/kms-key-with-rotation';
 import { acknowledgeRule } from '../../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
+import { checkNoPublicSubnets } from '../../private/prop-checks';
 import { attachHandlerPolicy, kmiProvider } from '../../private/provider';
 
 /** Construct id of the stack's provider for `Custom::KmiCloudHsmActivation`. */
@@ -341,19 +343,20 @@ class AutomaticActivation extends Construct implements ActivationResult {
         + 'SendCommand and the instance actions are limited to this document and this client.',
     });
 
+    const properties: ActivationProperties = {
+      ClusterId: props.clusterId,
+      InstanceId: client.instanceId,
+      DocumentName: document.ref,
+      AdminPasswordSecretArn: this.adminPassword.secretArn,
+      KmsUserPasswordSecretArn: this.kmsUserPassword.secretArn,
+      TrustAnchorParameterName: props.trustAnchorParameterName,
+      PackageUrl: packageUrl,
+      ClientAfterActivation: afterwards,
+    };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: ACTIVATION_RESOURCE_TYPE,
-      properties: {
-        ClusterId: props.clusterId,
-        InstanceId: client.instanceId,
-        DocumentName: document.ref,
-        AdminPasswordSecretArn: this.adminPassword.secretArn,
-        KmsUserPasswordSecretArn: this.kmsUserPassword.secretArn,
-        TrustAnchorParameterName: props.trustAnchorParameterName,
-        PackageUrl: packageUrl,
-        ClientAfterActivation: afterwards,
-      },
+      properties: { ...properties },
     });
     resource.node.addDependency(permissions, hsmIngress, props.dependency);
 
@@ -421,16 +424,10 @@ function validateOptions(path: string, props: ActivationTarget, options: Automat
     });
   }
   const selection = options.vpcSubnets ?? props.vpcSubnets;
-  if (props.vpc.selectSubnets(selection).hasPublic) {
-    throw new KmiValidationError({
-      path,
-      prop: options.vpcSubnets ? 'vpcSubnets' : 'vpcSubnets (the cluster\'s)',
-      given: 'public subnets',
-      allowed: 'private subnets with egress, or isolated subnets with VPC endpoints and a package mirror',
-      fix: 'The activation client has no public IP address, so in a public subnet it reaches nothing. '
-        + 'Choose private subnets with ClusterActivation.automatic({ vpcSubnets }).',
-    });
-  }
+  checkNoPublicSubnets(path, options.vpcSubnets ? 'vpcSubnets' : 'vpcSubnets (the cluster\'s)', props.vpc, selection,
+    'private subnets with egress, or isolated subnets with VPC endpoints and a package mirror',
+    'The activation client has no public IP address, so in a public subnet it reaches nothing. '
+      + 'Choose private subnets with ClusterActivation.automatic({ vpcSubnets }).');
 }
 
 /** An inline egress rule of a security group. */

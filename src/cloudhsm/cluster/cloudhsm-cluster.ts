@@ -7,17 +7,21 @@ import { CfnCloudHsmClusterResource } from './cfn-cloudhsm-cluster';
 import { ICloudHsmCluster } from './cloudhsm-cluster-ref';
 import { ClusterTrustAnchor, TrustAnchorKeySize } from './cluster-trust-anchor';
 import { IsCompleteFunction } from './handler/is-complete-function';
-import { activateCluster, ClusterActivation } from '../activation/cluster-activation';
-import { OnEventFunction } from './handler/on-event-function';
 import { KmsKeyWithRotation } from '../../kms/kms-key-with-rotation';
 import { acknowledgeRule } from '../../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
+import { activateCluster, ClusterActivation } from '../activation/cluster-activation';
+import { OnEventFunction } from './handler/on-event-function';
+import { HSMS_RESOURCE_TYPE, HsmsProperties, INITIALIZATION_RESOURCE_TYPE, InitializationProperties } from './handler/resource-properties';
+import { removalPolicyValue } from '../../private/handler-kit/removal-policy';
+import { checkDays, checkRemovalPolicy, selectPrivateSubnetsAcrossZones } from '../../private/prop-checks';
 import { attachHandlerPolicy, kmiProvider } from '../../private/provider';
+
+/** The initialization properties that depend on the trust anchor mode. */
+type TrustAnchorProperties = Omit<InitializationProperties, 'ClusterId' | 'TrustAnchor' | 'TrustAnchorParameterName' | 'RemovalPolicy' | 'ValidityDays'>;
 
 /** Construct id of the stack's provider for the cluster's custom resources. */
 const PROVIDER_ID = 'KmiCloudHsmClusterProvider';
-const HSMS_RESOURCE_TYPE = 'Custom::KmiCloudHsmHsms';
-const INITIALIZATION_RESOURCE_TYPE = 'Custom::KmiCloudHsmInitialization';
 
 /** The HSM ports: 2223-2225 (TCP), on which clients, and KMS, reach the HSMs. */
 const HSM_PORTS = ec2.Port.tcpRange(2223, 2225);
@@ -366,7 +370,7 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
         resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: stripLeadingSlash(parameterName) })],
       }),
     ];
-    const anchorProperties: Record<string, string> = {};
+    const anchorProperties: { -readonly [P in keyof TrustAnchorProperties]?: TrustAnchorProperties[P] } = {};
     if (trustAnchor._kind === 'SELF_MANAGED') {
       const options = trustAnchor._selfManaged;
       const key = options.encryptionKey ?? new KmsKeyWithRotation(this, 'TrustAnchorKey', {
@@ -419,18 +423,19 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
         + 'permissions when it creates or deletes an HSM\'s interface, before the interface exists.',
     });
 
-    const removal = destroy ? 'DESTROY' : 'RETAIN';
+    const removal = removalPolicyValue(destroy);
+    const initializationProperties: InitializationProperties = {
+      ClusterId: rawClusterId,
+      TrustAnchor: trustAnchor._kind,
+      TrustAnchorParameterName: parameterName,
+      RemovalPolicy: removal,
+      ValidityDays: String(trustAnchor._validityDays),
+      ...anchorProperties,
+    };
     const initialization = new CustomResource(this, 'Initialization', {
       serviceToken: provider.serviceToken,
       resourceType: INITIALIZATION_RESOURCE_TYPE,
-      properties: {
-        ClusterId: rawClusterId,
-        TrustAnchor: trustAnchor._kind,
-        TrustAnchorParameterName: parameterName,
-        RemovalPolicy: removal,
-        ValidityDays: String(trustAnchor._validityDays),
-        ...anchorProperties,
-      },
+      properties: { ...initializationProperties },
     });
     initialization.node.addDependency(permissions);
 
@@ -451,14 +456,11 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
       return;
     }
 
+    const hsmsProperties: HsmsProperties = { ClusterId: rawClusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removal };
     const hsms = new CustomResource(this, 'Hsms', {
       serviceToken: provider.serviceToken,
       resourceType: HSMS_RESOURCE_TYPE,
-      properties: {
-        ClusterId: rawClusterId,
-        HsmCount: String(this.hsmCount),
-        RemovalPolicy: removal,
-      },
+      properties: { ...hsmsProperties },
     });
     hsms.node.addDependency(permissions, initialization);
 
@@ -501,43 +503,12 @@ function subnetSelectionOf(props: CloudHsmClusterProps): ec2.SubnetSelection {
 
 /** The ids of the selected subnets: private or isolated, at least two zones, one subnet per zone. */
 function selectSubnets(path: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection): string[] {
-  const refuse = (given: string, fix: string) => {
-    throw new KmiValidationError({
-      path,
-      prop: 'vpcSubnets',
-      given,
-      allowed: `private or isolated subnets of the VPC in at least two Availability Zones, one subnet per zone, at most ${MAX_SUBNETS}`,
-      fix,
-    });
-  };
-  let chosen: ec2.SelectedSubnets;
-  try {
-    chosen = vpc.selectSubnets(selection);
-  } catch (error) {
-    return refuse(`a selection the VPC cannot satisfy (${(error as Error).message})`, 'Select subnets the VPC has.');
-  }
-  const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
-  const publicChosen = chosen.subnets.filter((s) => publicIds.has(s.subnetId));
-  if (publicChosen.length > 0) {
-    refuse(`${publicChosen.length} public subnet(s)`, 'HSMs never sit in a public subnet: select private or isolated subnets.');
-  }
-  if (chosen.subnetIds.length === 0) {
-    refuse('a selection with no subnets', 'Give the VPC private or isolated subnets in two or more Availability Zones.');
-  }
-  const zones = chosen.subnets.map((s) => s.availabilityZone);
-  if (zones.every((z) => isResolved(z))) {
-    const distinct = new Set(zones);
-    if (distinct.size !== zones.length) {
-      refuse(`${zones.length} subnets in ${distinct.size} Availability Zone(s)`, 'A cluster takes one subnet per zone: add onePerAz: true to vpcSubnets.');
-    }
-    if (distinct.size < 2) {
-      refuse(`subnets in ${distinct.size} Availability Zone`, 'HSMs in two zones keep the cluster available when a zone fails, and KMS custom key stores require it.');
-    }
-  }
-  if (chosen.subnetIds.length > MAX_SUBNETS) {
-    refuse(`${chosen.subnetIds.length} subnets`, `Select at most ${MAX_SUBNETS} zones.`);
-  }
-  return chosen.subnetIds;
+  return selectPrivateSubnetsAcrossZones(path, vpc, selection, {
+    maxSubnets: MAX_SUBNETS,
+    publicFix: 'HSMs never sit in a public subnet: select private or isolated subnets.',
+    perZoneFix: 'A cluster takes one subnet per zone: add onePerAz: true to vpcSubnets.',
+    zonesFix: 'HSMs in two zones keep the cluster available when a zone fails, and KMS custom key stores require it.',
+  });
 }
 
 function validateProps(path: string, props: CloudHsmClusterProps): void {
@@ -565,13 +536,7 @@ function validateProps(path: string, props: CloudHsmClusterProps): void {
         + 'key stores stop. Set allowSingleHsm: true to accept that (for example in a test account).');
     }
   }
-  const retention = props.backupRetention;
-  if (retention !== undefined && !retention.isUnresolved()) {
-    const days = retention.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < MIN_BACKUP_RETENTION_DAYS || days > MAX_BACKUP_RETENTION_DAYS) {
-      refuse('backupRetention', `${days} days`, `a whole number of days from ${MIN_BACKUP_RETENTION_DAYS} to ${MAX_BACKUP_RETENTION_DAYS}`);
-    }
-  }
+  checkDays(path, 'backupRetention', props.backupRetention, MIN_BACKUP_RETENTION_DAYS, MAX_BACKUP_RETENTION_DAYS);
   const name = props.trustAnchorParameterName;
   if (name !== undefined && isResolved(name)) {
     const reserved = /^\/?(aws|ssm)/i.test(name);
@@ -580,11 +545,9 @@ function validateProps(path: string, props: CloudHsmClusterProps): void {
         'a parameter name that starts with /, of letters, digits and _ . - /, at most 1011 characters, not beginning with aws or ssm');
     }
   }
-  const policy = props.removalPolicy;
-  if (policy !== undefined && policy !== RemovalPolicy.RETAIN && policy !== RemovalPolicy.DESTROY) {
-    refuse('removalPolicy', policy, 'RemovalPolicy.RETAIN or RemovalPolicy.DESTROY',
-      'CloudHSM backs the cluster up by itself (see backupRetention); there is no snapshot to take on removal.');
-  }
+  checkRemovalPolicy(path, props.removalPolicy, {
+    fix: 'CloudHSM backs the cluster up by itself (see backupRetention); there is no snapshot to take on removal.',
+  });
 }
 
 function stripLeadingSlash(name: string): string {

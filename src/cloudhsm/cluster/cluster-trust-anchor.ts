@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KmiValidationError } from '../../private/errors';
+import { checkDays } from '../../private/prop-checks';
 
 /** Validity of the trust anchor and of the cluster certificate unless said otherwise: ten years. */
 const DEFAULT_TRUST_ANCHOR_VALIDITY_DAYS = 3652;
@@ -165,18 +166,7 @@ export class ClusterTrustAnchor {
 
   /** @internal Refuses options that cannot work, naming the construct path. */
   public _validate(path: string): void {
-    const validity = this._validity;
-    if (validity && !validity.isUnresolved()) {
-      const days = validity.toDays({ integral: false });
-      if (!Number.isInteger(days) || days < MIN_VALIDITY_DAYS || days > MAX_VALIDITY_DAYS) {
-        throw new KmiValidationError({
-          path,
-          prop: 'trustAnchor validity',
-          given: `${days} days`,
-          allowed: `a whole number of days from ${MIN_VALIDITY_DAYS} to ${MAX_VALIDITY_DAYS}`,
-        });
-      }
-    }
+    checkDays(path, 'trustAnchor validity', this._validity, MIN_VALIDITY_DAYS, MAX_VALIDITY_DAYS);
     const commonName = this._selfManaged.commonName;
     if (commonName !== undefined && (commonName.length < 1 || commonName.length > 64)) {
       throw new KmiValidationError({

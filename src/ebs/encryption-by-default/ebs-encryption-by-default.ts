@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { OnEventFunction } from './handler/on-event-function';
+import { EBS_ENCRYPTION_BY_DEFAULT_RESOURCE_TYPE, EbsEncryptionByDefaultProperties } from './handler/resource-properties';
 import { KmsKeyWithRotation } from '../../kms/kms-key-with-rotation';
 import { attachHandlerPolicy, kmiProvider } from '../../private/provider';
 import { Ec2KeyUsers, ec2OnlyKeyPolicy } from '../ec2-only-key-policy';
@@ -84,7 +85,7 @@ export class EbsEncryptionByDefault extends Construct {
 
     const provider = kmiProvider(this, {
       id: PROVIDER_ID,
-      resourceType: 'Custom::KmiEbsEncryptionByDefault',
+      resourceType: EBS_ENCRYPTION_BY_DEFAULT_RESOURCE_TYPE,
       onEvent: OnEventFunction,
       noVpcReason: 'The handler calls only the public EC2 and KMS APIs to change an account setting, and touches no data; a VPC would add NAT or endpoints without protecting anything.',
     });
@@ -95,13 +96,14 @@ export class EbsEncryptionByDefault extends Construct {
       'Resource::*': 'The EC2 EBS-encryption-by-default actions are account settings without resource-level permissions; kms:DescribeKey is limited to the default key.',
     });
 
+    const properties: EbsEncryptionByDefaultProperties = {
+      KmsKeyId: this.encryptionKey.keyArn,
+      RestoreOnDelete: removalPolicy === RemovalPolicy.DESTROY ? 'true' : 'false',
+    };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
-      resourceType: 'Custom::KmiEbsEncryptionByDefault',
-      properties: {
-        KmsKeyId: this.encryptionKey.keyArn,
-        RestoreOnDelete: removalPolicy === RemovalPolicy.DESTROY ? 'true' : 'false',
-      },
+      resourceType: EBS_ENCRYPTION_BY_DEFAULT_RESOURCE_TYPE,
+      properties: { ...properties },
     });
     resource.node.addDependency(permissions);
 

@@ -14,7 +14,7 @@
  *   secret is sent only when the store is created, when the secret changes (another secret ARN), or
  *   when the last connection failed because of kmsuser (INVALID_CREDENTIALS, USER_LOCKED_OUT,
  *   USER_LOGGED_IN, USER_NOT_FOUND).
- * - Delete keeps the store (`RemovalPolicy: retain`, the default). With `destroy` it deletes the store
+ * - Delete keeps the store (`RemovalPolicy: RETAIN`, the default). With `DESTROY` it deletes the store
  *   only if no KMS key is in it: otherwise it fails and says which keys remain, leaving the store as it
  *   was. A store that is gone already is a success.
  */
@@ -45,7 +45,7 @@ import {
   update,
 } from './key-store-calls';
 import { CustomKeyStoreResourceProperties } from './resource-properties';
-import { log, named, OnEventResult } from '../../private/handler-kit';
+import { isDestroy, log, named, OnEventResult } from '../../private/handler-kit';
 
 type Changes = Omit<UpdateCustomKeyStoreRequest, 'CustomKeyStoreId'>;
 
@@ -252,7 +252,7 @@ async function connectUnlessConnected(clients: KeyStoreClients, store: CustomKey
 }
 
 async function deleteStore(clients: KeyStoreClients, id: string, props: CustomKeyStoreResourceProperties): Promise<void> {
-  if (props.RemovalPolicy !== 'destroy') {
+  if (!isDestroy(props.RemovalPolicy)) {
     log('retained', { customKeyStoreId: id });
     return;
   }

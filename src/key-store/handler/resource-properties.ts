@@ -1,15 +1,19 @@
 /**
  * The properties the `CustomKeyStore` construct gives its custom resource (`Custom::KmiCustomKeyStore`),
  * shared by the construct and its handlers. Secrets never appear here: only where the handler reads
- * them (a Secrets Manager secret ARN, an SSM parameter name).
+ * them (a Secrets Manager secret ARN, an SSM parameter name). The physical id is the custom key store id.
+ *
+ * No CDK imports: the handlers bundle it.
  */
+import type { RemovalPolicyValue } from '../../private/handler-kit/removal-policy';
+
 export interface CustomKeyStoreResourceProperties {
   /** `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE`. A store's type cannot change. */
   readonly CustomKeyStoreType: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
   /** The store's name, unique in the account and Region. */
   readonly CustomKeyStoreName: string;
-  /** `destroy` to delete the store (when it holds no keys) on Delete; `retain` to keep it. */
-  readonly RemovalPolicy: 'retain' | 'destroy';
+  /** `DESTROY` to delete the store (when it holds no keys) on Delete; `RETAIN` to keep it. */
+  readonly RemovalPolicy: RemovalPolicyValue;
 
   /** AWS_CLOUDHSM: the cluster id. */
   readonly CloudHsmClusterId?: string;

@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { TAG_KEY_FAMILY } from './custom-key-store-key-tags';
 import { kmsWildcardArn, nagResourceFinding } from './custom-key-store-key-wildcards';
+import { RotationInput } from './handler/resource-properties';
 import { RotateFunction } from './handler/rotate-function';
 import { acknowledgeRule } from '../../private/acknowledge';
 
@@ -95,7 +96,7 @@ export class RotationSchedule extends Construct {
       schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
       target: new targets.LambdaInvoke(this.function, {
         role: schedulerRole,
-        input: scheduler.ScheduleTargetInput.fromObject({
+        input: scheduler.ScheduleTargetInput.fromObject(<RotationInput>{
           AliasName: options.aliasName,
           KeyFamily: options.keyFamily,
           RotationPeriodInDays: options.period.toDays(),

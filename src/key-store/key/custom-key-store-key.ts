@@ -9,16 +9,18 @@ import { RotationSchedule } from './custom-key-store-key-rotation-schedule';
 import { KMI_TAG_PREFIX, TAG_KEY_FAMILY } from './custom-key-store-key-tags';
 import { kmsWildcardArn, nagResourceFinding } from './custom-key-store-key-wildcards';
 import { OnEventFunction } from './handler/on-event-function';
+import { CUSTOM_KEY_STORE_KEY_RESOURCE_TYPE, CustomKeyStoreKeyProperties } from './handler/resource-properties';
 import { SeparationOfDuties } from '../../kms/separation-of-duties';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
-import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias, checkDays } from '../../private/key-props';
+import { removalPolicyValue } from '../../private/handler-kit/removal-policy';
+import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias } from '../../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../../private/kms-actions';
 import { KEY_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../../private/policy-size';
+import { checkDays } from '../../private/prop-checks';
 import { attachHandlerPolicy, kmiProvider } from '../../private/provider';
 import { CustomKeyStoreType, ICustomKeyStore } from '../custom-key-store-ref';
 
 /** The custom resource type (read by the posture report and the nag pack). */
-const RESOURCE_TYPE = 'Custom::KmiCustomKeyStoreKey';
 const PROVIDER_ID = 'KmiCustomKeyStoreKeyProvider';
 
 const DEFAULT_PENDING_WINDOW_DAYS = 30;
@@ -258,7 +260,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
 
     this.customKeyStore = props.customKeyStore;
     this.rotationPeriod = rotation.period;
-    this.tags = new TagManager(TagType.KEY_VALUE, RESOURCE_TYPE);
+    this.tags = new TagManager(TagType.KEY_VALUE, CUSTOM_KEY_STORE_KEY_RESOURCE_TYPE);
     this.aliasName = props.alias ?? defaultAlias(this);
     this.aliasArn = stack.formatArn({ service: 'kms', resource: this.aliasName });
     this.keyFamily = Token.isUnresolved(stack.stackName) ? this.node.addr : `${stack.stackName}/${this.node.addr}`;
@@ -266,7 +268,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
 
     const provider = kmiProvider(this, {
       id: PROVIDER_ID,
-      resourceType: RESOURCE_TYPE,
+      resourceType: CUSTOM_KEY_STORE_KEY_RESOURCE_TYPE,
       onEvent: OnEventFunction,
       onEventTimeout: Duration.minutes(5),
       noVpcReason: 'The handler calls only the public KMS API and handles key ids, policies and tags, never data or key material; '
@@ -340,23 +342,24 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
         + 'so the handler can only name, rename or delete aliases of its own keys (an alias rename needs the old and the new name).',
     });
 
+    const properties: CustomKeyStoreKeyProperties = {
+      CustomKeyStoreId: props.customKeyStore.customKeyStoreId,
+      CustomKeyStoreType: props.customKeyStore.customKeyStoreType,
+      XksKeyId: isXks ? props.xksKeyId : undefined,
+      AliasName: this.aliasName,
+      Description: props.description ?? `Key in custom key store ${props.customKeyStore.customKeyStoreId} (${this.node.path})`,
+      Policy: sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy),
+      KeyFamily: this.keyFamily,
+      PendingWindowInDays: String(pendingWindow.toDays()),
+      RemovalPolicy: removalPolicyValue(removalPolicy === RemovalPolicy.DESTROY),
+      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as unknown as CustomKeyStoreKeyProperties['Tags'],
+      RotationPeriodInDays: rotation.period ? String(rotation.period.toDays()) : undefined,
+    };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
-      resourceType: RESOURCE_TYPE,
+      resourceType: CUSTOM_KEY_STORE_KEY_RESOURCE_TYPE,
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      properties: {
-        CustomKeyStoreId: props.customKeyStore.customKeyStoreId,
-        CustomKeyStoreType: props.customKeyStore.customKeyStoreType,
-        XksKeyId: isXks ? props.xksKeyId : undefined,
-        AliasName: this.aliasName,
-        Description: props.description ?? `Key in custom key store ${props.customKeyStore.customKeyStoreId} (${this.node.path})`,
-        Policy: sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy),
-        KeyFamily: this.keyFamily,
-        PendingWindowInDays: String(pendingWindow.toDays()),
-        RemovalPolicy: removalPolicy === RemovalPolicy.DESTROY ? 'DESTROY' : 'RETAIN',
-        Tags: Lazy.any({ produce: () => this.tags.renderTags() }),
-        RotationPeriodInDays: rotation.period ? String(rotation.period.toDays()) : undefined,
-      },
+      properties: { ...properties },
     });
     resource.node.addDependency(permissions);
     // The first run needs the key and its alias.

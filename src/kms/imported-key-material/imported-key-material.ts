@@ -5,17 +5,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IDependable } from 'constructs';
 import { OnEventFunction } from './handler/on-event-function';
+import { IMPORTED_KEY_MATERIAL_RESOURCE_TYPE, ImportedKeyMaterialProperties } from './handler/resource-properties';
 import { KeyMaterialExpiration, KeyMaterialExpirationModel } from './imported-key-material-expiration';
 import { acknowledgeRule } from '../../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MIN_PENDING_WINDOW_DAYS, checkAlias } from '../../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../../private/kms-actions';
 import { KEY_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../../private/policy-size';
+import { checkDays } from '../../private/prop-checks';
 import { attachHandlerPolicy, kmiProvider } from '../../private/provider';
 import { SeparationOfDuties } from '../separation-of-duties';
 
 /** The custom resource type; the posture report and the nag pack read it. */
-const RESOURCE_TYPE = 'Custom::KmiImportedKeyMaterial';
 /** Construct id of the stack's provider for this custom resource. */
 const PROVIDER_ID = 'KmiImportedKeyMaterialProvider';
 
@@ -231,7 +232,7 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
 
     const provider = kmiProvider(this, {
       id: PROVIDER_ID,
-      resourceType: RESOURCE_TYPE,
+      resourceType: IMPORTED_KEY_MATERIAL_RESOURCE_TYPE,
       onEvent: OnEventFunction,
       onEventTimeout: Duration.minutes(2),
       noVpcReason: 'The handler calls only the public KMS and Secrets Manager APIs over TLS; the key material it reads leaves '
@@ -240,16 +241,17 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
     const permissions = attachHandlerPolicy(this, 'ImportPolicy', provider, [
       new iam.PolicyStatement({ actions: HANDLER_KEY_ACTIONS, resources: [this.keyArn] }),
     ]);
+    const properties: ImportedKeyMaterialProperties = {
+      KeyId: this.keyArn,
+      SecretId: props.keyMaterial.secretArn,
+      ExpirationModel: expiration.expirationModel,
+      ...expiration.validity ? { ValidForDays: Tokenization.stringifyNumber(expiration.validity.toDays()) } : {},
+      ImportGeneration: Tokenization.stringifyNumber(props.importGeneration ?? 0),
+    };
     const resource = new CustomResource(this, 'KeyMaterial', {
       serviceToken: provider.serviceToken,
-      resourceType: RESOURCE_TYPE,
-      properties: {
-        KeyId: this.keyArn,
-        SecretId: props.keyMaterial.secretArn,
-        ExpirationModel: expiration.expirationModel,
-        ...expiration.validity ? { ValidForDays: Tokenization.stringifyNumber(expiration.validity.toDays()) } : {},
-        ImportGeneration: Tokenization.stringifyNumber(props.importGeneration ?? 0),
-      },
+      resourceType: IMPORTED_KEY_MATERIAL_RESOURCE_TYPE,
+      properties: { ...properties },
     });
     resource.node.addDependency(permissions);
     // Read access to this secret (and decryption with its key through Secrets Manager only).
@@ -297,18 +299,12 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
 }
 
 function validateProps(path: string, props: KmsKeyWithImportedMaterialProps, expiration: KeyMaterialExpiration): void {
-  const validity = expiration.validity;
-  if (expiration.expirationModel === KeyMaterialExpirationModel.KEY_MATERIAL_EXPIRES && validity && !validity.isUnresolved()) {
-    const days = validity.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1 || days > MAX_VALIDITY_DAYS) {
-      throw new KmiValidationError({
-        path,
-        prop: 'expiration',
-        given: `KeyMaterialExpiration.after(${days} days)`,
-        allowed: `KeyMaterialExpiration.after() with a whole number of days from 1 to ${MAX_VALIDITY_DAYS}, or KeyMaterialExpiration.never()`,
-        fix: `KMS accepts an expiry at most ${MAX_VALIDITY_DAYS} days after the import.`,
-      });
-    }
+  if (expiration.expirationModel === KeyMaterialExpirationModel.KEY_MATERIAL_EXPIRES) {
+    checkDays(path, 'expiration', expiration.validity, 1, MAX_VALIDITY_DAYS, {
+      given: (days) => `KeyMaterialExpiration.after(${days} days)`,
+      allowed: `KeyMaterialExpiration.after() with a whole number of days from 1 to ${MAX_VALIDITY_DAYS}, or KeyMaterialExpiration.never()`,
+      fix: `KMS accepts an expiry at most ${MAX_VALIDITY_DAYS} days after the import.`,
+    });
   }
   const generation = props.importGeneration;
   if (isResolved(generation) && (!Number.isInteger(generation) || generation! < 0)) {
@@ -320,18 +316,7 @@ function validateProps(path: string, props: KmsKeyWithImportedMaterialProps, exp
       fix: 'Increase it by one to import the material again.',
     });
   }
-  const window = props.pendingWindow;
-  if (window !== undefined && !window.isUnresolved()) {
-    const days = window.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < MIN_PENDING_WINDOW_DAYS || days > MAX_PENDING_WINDOW_DAYS) {
-      throw new KmiValidationError({
-        path,
-        prop: 'pendingWindow',
-        given: `${days} days`,
-        allowed: `a whole number of days from ${MIN_PENDING_WINDOW_DAYS} to ${MAX_PENDING_WINDOW_DAYS}`,
-      });
-    }
-  }
+  checkDays(path, 'pendingWindow', props.pendingWindow, MIN_PENDING_WINDOW_DAYS, MAX_PENDING_WINDOW_DAYS);
   if (isResolved(props.alias)) {
     checkAlias(path, props.alias!);
   }

@@ -9,4 +9,5 @@ export * from './clients';
 export * from './clock';
 export * from './errors';
 export * from './log';
+export * from './removal-policy';
 export * from './results';

@@ -51,7 +51,7 @@ export const SECRET_ACCESS_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG+/=
 export const CLOUDHSM_PROPS: CustomKeyStoreResourceProperties = {
   CustomKeyStoreType: 'AWS_CLOUDHSM',
   CustomKeyStoreName: 'TestStack-Store',
-  RemovalPolicy: 'retain',
+  RemovalPolicy: 'RETAIN',
   CloudHsmClusterId: CLUSTER,
   TrustAnchorParameterName: TRUST_ANCHOR_PARAMETER,
   KmsUserPasswordSecretArn: PASSWORD_SECRET,
@@ -60,7 +60,7 @@ export const CLOUDHSM_PROPS: CustomKeyStoreResourceProperties = {
 export const XKS_PROPS: CustomKeyStoreResourceProperties = {
   CustomKeyStoreType: 'EXTERNAL_KEY_STORE',
   CustomKeyStoreName: 'TestStack-Xks',
-  RemovalPolicy: 'retain',
+  RemovalPolicy: 'RETAIN',
   XksProxyUriEndpoint: 'https://xks.example.com',
   XksProxyUriPath: '/example/kms/xks/v1',
   XksProxyConnectivity: 'PUBLIC_ENDPOINT',

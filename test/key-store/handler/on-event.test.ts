@@ -313,15 +313,22 @@ describe('update', () => {
     expect(store.XksProxyConfiguration!.UriPath).toBe('/other/kms/xks/v1');
   });
 
+  test('the removal policy written in the earlier spelling (retain) and now in RETAIN changes nothing in KMS', async () => {
+    connected();
+    const earlier = { ...CLOUDHSM_PROPS, RemovalPolicy: 'retain' } as unknown as typeof CLOUDHSM_PROPS;
+    await onEvent(event('Update', CLOUDHSM_PROPS, STORE, earlier), f.clients());
+    expect(f.kms.operations()).toEqual(['DescribeCustomKeyStores']);
+  });
+
   test('a change of removal policy only changes nothing in KMS', async () => {
     connected();
-    await onEvent(event('Update', { ...CLOUDHSM_PROPS, RemovalPolicy: 'destroy' }, STORE, CLOUDHSM_PROPS), f.clients());
+    await onEvent(event('Update', { ...CLOUDHSM_PROPS, RemovalPolicy: 'DESTROY' }, STORE, CLOUDHSM_PROPS), f.clients());
     expect(f.kms.operations()).toEqual(['DescribeCustomKeyStores']);
   });
 
   test('a store left FAILED by network errors is disconnected and connected again, its password not sent', async () => {
     const store = connected(CLOUDHSM_PROPS, { ConnectionState: 'FAILED', ConnectionErrorCode: 'NETWORK_ERRORS' });
-    await onEvent(event('Update', { ...CLOUDHSM_PROPS, RemovalPolicy: 'destroy' }, STORE, CLOUDHSM_PROPS), f.clients());
+    await onEvent(event('Update', { ...CLOUDHSM_PROPS, RemovalPolicy: 'DESTROY' }, STORE, CLOUDHSM_PROPS), f.clients());
     expect(f.kms.operations()).toEqual([
       'DescribeCustomKeyStores', 'DisconnectCustomKeyStore', 'DescribeCustomKeyStores', 'DescribeCustomKeyStores', 'ConnectCustomKeyStore',
     ]);
@@ -332,21 +339,21 @@ describe('update', () => {
   test.each(['INVALID_CREDENTIALS', 'USER_LOCKED_OUT', 'USER_LOGGED_IN', 'USER_NOT_FOUND'])(
     'a store left FAILED with %s is told the kmsuser password from the secret again', async (code) => {
       const store = connected(CLOUDHSM_PROPS, { ConnectionState: 'FAILED', ConnectionErrorCode: code, password: 'stale' });
-      await onEvent(event('Update', { ...CLOUDHSM_PROPS, RemovalPolicy: 'destroy' }, STORE, CLOUDHSM_PROPS), f.clients());
+      await onEvent(event('Update', { ...CLOUDHSM_PROPS, RemovalPolicy: 'DESTROY' }, STORE, CLOUDHSM_PROPS), f.clients());
       expect(store.password).toBe(PASSWORD);
       expect(store.ConnectionState).toBe('CONNECTING');
     });
 
   test('an external key store left FAILED with INVALID_CREDENTIALS is sent the credential from the secret again', async () => {
     const store = connected(XKS_PROPS, { ConnectionState: 'FAILED', ConnectionErrorCode: 'INVALID_CREDENTIALS', secretAccessKey: 'stale' });
-    await onEvent(event('Update', { ...XKS_PROPS, RemovalPolicy: 'destroy' }, STORE, XKS_PROPS), f.clients());
+    await onEvent(event('Update', { ...XKS_PROPS, RemovalPolicy: 'DESTROY' }, STORE, XKS_PROPS), f.clients());
     expect(store.secretAccessKey).toBe(SECRET_ACCESS_KEY);
     expect(store.ConnectionState).toBe('CONNECTING');
   });
 
   test('a disconnected store (an earlier failure) is connected', async () => {
     const store = connected(CLOUDHSM_PROPS, { ConnectionState: 'DISCONNECTED' });
-    await onEvent(event('Update', { ...CLOUDHSM_PROPS, RemovalPolicy: 'destroy' }, STORE, CLOUDHSM_PROPS), f.clients());
+    await onEvent(event('Update', { ...CLOUDHSM_PROPS, RemovalPolicy: 'DESTROY' }, STORE, CLOUDHSM_PROPS), f.clients());
     expect(f.kms.operations()).toEqual(['DescribeCustomKeyStores', 'ConnectCustomKeyStore']);
     expect(store.ConnectionState).toBe('CONNECTING');
   });
@@ -377,7 +384,7 @@ describe('update', () => {
 });
 
 describe('delete', () => {
-  const destroy = { ...CLOUDHSM_PROPS, RemovalPolicy: 'destroy' as const };
+  const destroy = { ...CLOUDHSM_PROPS, RemovalPolicy: 'DESTROY' as const };
   const key = (id: string, store: string | undefined, extra: Record<string, unknown> = {}) =>
     ({ KeyId: id, CustomKeyStoreId: store, KeyState: 'Enabled', ...extra }) as any;
 
@@ -388,6 +395,15 @@ describe('delete', () => {
     expect(f.kms.mock.calls()).toHaveLength(0);
     expect(f.secrets.calls()).toHaveLength(0);
     expect(f.kms.stores.get(STORE)!.ConnectionState).toBe('CONNECTED');
+  });
+
+  test('a store deployed with the earlier spelling (destroy) is still deleted, and one with retain kept', async () => {
+    connected();
+    await onEvent(event('Delete', { ...CLOUDHSM_PROPS, RemovalPolicy: 'retain' } as unknown as typeof CLOUDHSM_PROPS, STORE), f.clients());
+    expect(f.kms.mock.calls()).toHaveLength(0);
+    await onEvent(event('Delete', { ...CLOUDHSM_PROPS, RemovalPolicy: 'destroy' } as unknown as typeof CLOUDHSM_PROPS, STORE), f.clients());
+    expect(f.kms.operations()).toContain('DeleteCustomKeyStore');
+    expect(f.kms.stores.has(STORE)).toBe(false);
   });
 
   test('with DESTROY looks for keys in the store, disconnects it, waits, and deletes it', async () => {

@@ -11,7 +11,8 @@
  */
 import { StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
-import { ActivationClients, activationClients, ActivationData, ActivationProperties } from './activation-calls';
+import { ActivationClients, activationClients } from './activation-calls';
+import { ActivationData, ActivationProperties } from './resource-properties';
 import { call, IsCompleteEvent as KitIsCompleteEvent, IsCompleteResult } from '../../../private/handler-kit';
 import { ACTIVATION_STEPS, ActivationStep, DIAGNOSTIC_PREFIX } from '../cluster-activation-steps';
 

@@ -16,7 +16,8 @@ import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { StartInstancesCommand } from '@aws-sdk/client-ec2';
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { ActivationClients, activationClients, ActivationData, ActivationProperties, physicalId } from './activation-calls';
+import { ActivationClients, activationClients } from './activation-calls';
+import { ActivationData, ActivationProperties, physicalId } from './resource-properties';
 import { call, OnEventResult } from '../../../private/handler-kit';
 
 /** How long to wait in one invocation (the clients' clock tells the time and waits). Tests replace it. */

@@ -21,10 +21,6 @@ export function clusterClients(): ClusterClients {
   return defaultClients({ cloudhsm: CloudHSMV2Client, kms: KMSClient, secrets: SecretsManagerClient, ssm: SSMClient, pca: ACMPCAClient });
 }
 
-/** The custom resource types these handlers serve. */
-export const HSMS_RESOURCE_TYPE = 'Custom::KmiCloudHsmHsms';
-export const INITIALIZATION_RESOURCE_TYPE = 'Custom::KmiCloudHsmInitialization';
-
 /** How long the handlers wait for one operation before giving up with their own message (the provider allows 1 hour). */
 export const WAIT_LIMIT_MS = 55 * 60 * 1000;
 

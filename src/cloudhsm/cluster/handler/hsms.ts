@@ -20,7 +20,8 @@ import {
   ClusterClients, GONE_CLUSTER_STATES, clusterIdOf, clusterZones, deadlineFrom, deleteHsm, describeCluster, describeStates, liveHsms,
   pastDeadline, refuseWhileKeyStoresUse, remainingHsms, requireCluster,
 } from './cluster-api';
-import { call, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult } from '../../../private/handler-kit';
+import { clusterIdOfHsms, HsmsProperties, hsmsPhysicalId } from './resource-properties';
+import { call, IsCompleteEvent, IsCompleteResult, isDestroy, NOT_YET, OnEventResult } from '../../../private/handler-kit';
 
 /** Most HSMs a cluster may hold. */
 export const MAX_HSM_COUNT = 32;
@@ -28,22 +29,12 @@ export const MAX_HSM_COUNT = 32;
 /** How long an HSM that CreateHsm returned may be missing from DescribeClusters before it counts as failed. */
 const APPEARANCE_GRACE_MS = 5 * 60 * 1000;
 
-/** The properties the construct gives the custom resource. */
-export interface HsmsProperties {
-  /** The cluster id (or its ARN). */
-  readonly ClusterId: string;
-  /** How many HSMs the cluster keeps (a number as string). */
-  readonly HsmCount: string;
-  /** `DESTROY` deletes the HSMs when the resource is deleted; anything else keeps them. */
-  readonly RemovalPolicy: string;
-}
-
 export async function onHsmsEvent(event: CloudFormationCustomResourceEvent, clients: ClusterClients): Promise<OnEventResult> {
   const props = event.ResourceProperties as unknown as HsmsProperties;
   const now = clients.clock.now();
   if (event.RequestType === 'Delete') {
-    const clusterId = clusterIdOfPhysical(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
-    if (props.RemovalPolicy === 'DESTROY') {
+    const clusterId = clusterIdOfHsms(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
+    if (isDestroy(props.RemovalPolicy)) {
       await deleteAllHsms(clients, clusterId);
     }
     return { PhysicalResourceId: event.PhysicalResourceId, Data: { ClusterId: clusterId, Deadline: deadlineFrom(now) } };
@@ -67,7 +58,7 @@ export async function onHsmsEvent(event: CloudFormationCustomResourceEvent, clie
   }
   const kept = live.filter((hsm) => !deleting.includes(hsm)).map((hsm) => hsm.HsmId!);
   return {
-    PhysicalResourceId: physicalIdOf(clusterId),
+    PhysicalResourceId: hsmsPhysicalId(clusterId),
     Data: {
       ClusterId: clusterId,
       HsmIds: [...kept, ...created].join(','),
@@ -83,7 +74,7 @@ export async function isHsmsComplete(event: IsCompleteEvent, clients: ClusterCli
   const data = event.Data ?? {};
   const now = clients.clock.now();
   if (event.RequestType === 'Delete') {
-    if (props.RemovalPolicy !== 'DESTROY') {
+    if (!isDestroy(props.RemovalPolicy)) {
       return { IsComplete: true };
     }
     const clusterId = data.ClusterId ?? clusterIdOf(props.ClusterId);
@@ -157,16 +148,6 @@ export async function waitUntilNoHsms(
       + 'Deploy or delete again to resume.');
   }
   return NOT_YET;
-}
-
-/** The physical id of the HSMs of a cluster. */
-export function physicalIdOf(clusterId: string): string {
-  return `${clusterId}/hsms`;
-}
-
-function clusterIdOfPhysical(physicalId: string): string | undefined {
-  const match = /^(cluster-[2-7a-zA-Z]{11,16})\/hsms$/.exec(physicalId);
-  return match?.[1];
 }
 
 function parseHsmCount(value: string): number {

@@ -38,39 +38,12 @@ import {
   liveHsms, pastDeadline, requireCluster,
 } from './cluster-api';
 import { deleteAllHsms, waitUntilNoHsms } from './hsms';
+import { clusterIdOfInitialization, InitializationProperties, initializationPhysicalId } from './resource-properties';
 import {
   CertificateAuthority, certifiesCsrKey, checkTrustAnchor, createTrustAnchor, daysLeft, isSignedBy, issuerOf, normalizePem, parseStoredAuthority,
   signClusterCsr, storeAuthority,
 } from './trust-anchor-pki';
-import { call, IsCompleteEvent, IsCompleteResult, NOT_YET, OnEventResult, ResponseData } from '../../../private/handler-kit';
-
-/** The trust anchor modes. */
-export type TrustAnchorMode = 'SELF_MANAGED' | 'PRIVATE_CA' | 'EXTERNAL';
-
-/** The properties the construct gives the custom resource. */
-export interface InitializationProperties {
-  /** The cluster id (or its ARN). */
-  readonly ClusterId: string;
-  readonly TrustAnchor: TrustAnchorMode;
-  /** Name of the SSM parameter that receives the trust anchor certificate. */
-  readonly TrustAnchorParameterName: string;
-  /** `DESTROY` deletes the HSMs and the parameter when the resource is deleted; anything else keeps them. */
-  readonly RemovalPolicy: string;
-  /** Validity of the cluster certificate (and of a new self-managed root), in days (a number as string). */
-  readonly ValidityDays?: string;
-  /** SELF_MANAGED: the secret that keeps the root's certificate and private key. */
-  readonly CaSecretArn?: string;
-  /** SELF_MANAGED: the root's RSA key size, 2048 or 4096. */
-  readonly KeySize?: string;
-  /** SELF_MANAGED: the root's subject common name. */
-  readonly CommonName?: string;
-  /** PRIVATE_CA: the root CA that issues the cluster certificate. */
-  readonly CertificateAuthorityArn?: string;
-  /** EXTERNAL: the cluster certificate, signed by the trust anchor (PEM). */
-  readonly SignedCertificate?: string;
-  /** EXTERNAL: the trust anchor, a self-signed root (PEM). */
-  readonly TrustAnchorCertificate?: string;
-}
+import { call, IsCompleteEvent, IsCompleteResult, isDestroy, NOT_YET, OnEventResult, ResponseData } from '../../../private/handler-kit';
 
 /** The Private CA template of end-entity certificates, as the CloudHSM cluster certificate is. */
 const END_ENTITY_TEMPLATE = 'template/EndEntityCertificate/V1';
@@ -80,8 +53,8 @@ export async function onInitializationEvent(event: CloudFormationCustomResourceE
   const props = event.ResourceProperties as unknown as InitializationProperties;
   const now = new Date(clients.clock.now());
   if (event.RequestType === 'Delete') {
-    const clusterId = clusterIdOfPhysical(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
-    if (props.RemovalPolicy === 'DESTROY') {
+    const clusterId = clusterIdOfInitialization(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
+    if (isDestroy(props.RemovalPolicy)) {
       await deleteAllHsms(clients, clusterId);
       await deleteParameterOf(clients, props.TrustAnchorParameterName, clusterId);
     }
@@ -99,7 +72,7 @@ export async function onInitializationEvent(event: CloudFormationCustomResourceE
   if (cluster.State === 'UNINITIALIZED' && (cluster.Hsms ?? []).length === 0) {
     data.FirstHsmId = await createFirstHsm(clients, cluster);
   }
-  return { PhysicalResourceId: physicalIdOf(clusterId), Data: data };
+  return { PhysicalResourceId: initializationPhysicalId(clusterId), Data: data };
 }
 
 export async function isInitializationComplete(event: IsCompleteEvent, clients: ClusterClients): Promise<IsCompleteResult> {
@@ -108,7 +81,7 @@ export async function isInitializationComplete(event: IsCompleteEvent, clients: 
   const now = new Date(clients.clock.now());
   const clusterId = data.ClusterId ?? clusterIdOf(props.ClusterId);
   if (event.RequestType === 'Delete') {
-    return props.RemovalPolicy === 'DESTROY' ? waitUntilNoHsms(clients, clusterId, data.Deadline, now.getTime()) : { IsComplete: true };
+    return isDestroy(props.RemovalPolicy) ? waitUntilNoHsms(clients, clusterId, data.Deadline, now.getTime()) : { IsComplete: true };
   }
 
   const cluster = await requireCluster(clients.cloudhsm, clusterId);
@@ -389,15 +362,6 @@ async function deleteParameterOf(clients: ClusterClients, name: string, clusterI
       throw error;
     }
   }
-}
-
-/** The physical id of a cluster's initialization. */
-export function physicalIdOf(clusterId: string): string {
-  return `${clusterId}/initialization`;
-}
-
-function clusterIdOfPhysical(physicalId: string): string | undefined {
-  return /^(cluster-[2-7a-zA-Z]{11,16})\/initialization$/.exec(physicalId)?.[1];
 }
 
 function arnPartitionPrefix(arn: string): string {

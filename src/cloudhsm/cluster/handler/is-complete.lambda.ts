@@ -6,9 +6,10 @@
  * Unknown cluster and HSM states are waited through; the handlers' own deadline (55 minutes, within the
  * provider's hour) ends the wait with a message that names the cluster and every HSM's state.
  */
-import { ClusterClients, clusterClients, HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './cluster-api';
+import { ClusterClients, clusterClients } from './cluster-api';
 import { isHsmsComplete } from './hsms';
 import { isInitializationComplete } from './initialization';
+import { HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './resource-properties';
 import { byResourceType, IsCompleteEvent, IsCompleteResult } from '../../../private/handler-kit';
 
 const route = byResourceType<IsCompleteEvent, ClusterClients, IsCompleteResult>({

@@ -10,9 +10,10 @@
  * the permission that is missing.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { ClusterClients, clusterClients, HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './cluster-api';
+import { ClusterClients, clusterClients } from './cluster-api';
 import { onHsmsEvent } from './hsms';
 import { onInitializationEvent } from './initialization';
+import { HSMS_RESOURCE_TYPE, INITIALIZATION_RESOURCE_TYPE } from './resource-properties';
 import { byResourceType, OnEventResult } from '../../../private/handler-kit';
 
 const route = byResourceType<CloudFormationCustomResourceEvent, ClusterClients, OnEventResult>({

@@ -22,39 +22,11 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { EbsEncryptionByDefaultProperties, parsePhysicalId, physicalId, PreviousState } from './resource-properties';
 import { call, defaultClients, HandlerClients, OnEventResult } from '../../../private/handler-kit';
-
-/** The properties the construct gives the custom resource. */
-export interface EbsEncryptionByDefaultProperties {
-  /** ARN of the KMS key to make the default. */
-  readonly KmsKeyId: string;
-  /** `true` to restore the previous settings on Delete (removal policy DESTROY). */
-  readonly RestoreOnDelete: 'true' | 'false';
-}
 
 /** The clients of this handler (from the handler kit). */
 export type EbsClients = Pick<HandlerClients, 'ec2' | 'kms'>;
-
-/** The state of EBS encryption by default before the first create, as recorded in the physical id. */
-export interface PreviousState {
-  readonly enabled: boolean;
-  /** The default key then: an ARN, or the alias ARN of the AWS managed key `alias/aws/ebs`. */
-  readonly kmsKeyId: string;
-}
-
-const ID_PREFIX = 'ebs-encryption-by-default';
-
-export function physicalId(previous: PreviousState): string {
-  return `${ID_PREFIX}|${previous.enabled ? 'enabled' : 'disabled'}|${previous.kmsKeyId}`;
-}
-
-export function parsePhysicalId(id: string): PreviousState | undefined {
-  const [prefix, enabled, ...key] = id.split('|');
-  if (prefix !== ID_PREFIX || (enabled !== 'enabled' && enabled !== 'disabled') || key.length === 0) {
-    return undefined;
-  }
-  return { enabled: enabled === 'enabled', kmsKeyId: key.join('|') };
-}
 
 export async function onEvent(
   event: CloudFormationCustomResourceEvent, clients: EbsClients = defaultClients({ ec2: EC2Client, kms: KMSClient }),

@@ -55,26 +55,8 @@ import {
   tagsOf,
   whilePrincipalsPropagate,
 } from './key-calls';
-import { call, errorName, OnEventResult } from '../../../private/handler-kit';
-
-/** The properties the construct gives the custom resource (CloudFormation sends scalars as strings). */
-export interface CustomKeyStoreKeyProperties {
-  readonly CustomKeyStoreId: string;
-  readonly CustomKeyStoreType: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
-  /** Only for an external key store. */
-  readonly XksKeyId?: string;
-  readonly AliasName: string;
-  readonly Description: string;
-  /** The key policy document. */
-  readonly Policy: unknown;
-  /** The value of the `cdk-kmi:key-family` tag of every generation. */
-  readonly KeyFamily: string;
-  readonly PendingWindowInDays: string;
-  readonly RemovalPolicy: 'RETAIN' | 'DESTROY';
-  readonly Tags?: ReadonlyArray<{ readonly Key: string; readonly Value: string }>;
-  /** Present if and only if the key has scheduled rotation (the rotation is not this handler's work). */
-  readonly RotationPeriodInDays?: string;
-}
+import { CustomKeyStoreKeyProperties } from './resource-properties';
+import { call, errorName, isDestroy, OnEventResult } from '../../../private/handler-kit';
 
 /** The attributes of the custom resource. */
 export interface KeyData {
@@ -251,7 +233,7 @@ async function reconcileAlias(kms: KMSClient, chain: Generation[], oldAlias: str
 }
 
 async function remove(kms: KMSClient, physicalId: string, props: CustomKeyStoreKeyProperties): Promise<void> {
-  if (props.RemovalPolicy !== 'DESTROY' || !isKeyId(physicalId)) {
+  if (!isDestroy(props.RemovalPolicy) || !isKeyId(physicalId)) {
     return;
   }
   const chain = await generations(kms, physicalId);

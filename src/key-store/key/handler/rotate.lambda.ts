@@ -30,17 +30,8 @@ import {
   tagsOf,
   userTags,
 } from './key-calls';
+import { RotationInput } from './resource-properties';
 import { call } from '../../../private/handler-kit';
-
-/** What the schedule sends: the key to rotate, found by its alias. */
-export interface RotationInput {
-  /** The alias that names the current generation, e.g. `alias/app-data`. */
-  readonly AliasName: string;
-  /** The `cdk-kmi:key-family` tag value that every generation of this key carries. */
-  readonly KeyFamily: string;
-  /** Days a generation stays current before it gets a successor. */
-  readonly RotationPeriodInDays: number | string;
-}
 
 /** What a run did. */
 export type RotationAction = 'NOT_DUE' | 'SUCCESSOR_CREATED' | 'WAITING_FOR_SUCCESSOR' | 'ALIAS_MOVED';

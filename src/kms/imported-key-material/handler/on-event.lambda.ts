@@ -29,30 +29,9 @@ import {
 } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { ImportedKeyMaterialProperties, KeyMaterialData } from './resource-properties';
 import { parseKeyMaterial, WRAPPING_ALGORITHM, WRAPPING_KEY_SPEC, wrapKeyMaterial } from './wrapping';
 import { call, defaultClients, HandlerClients, log, OnEventResult } from '../../../private/handler-kit';
-
-/** The properties the construct gives the custom resource. */
-export interface ImportedKeyMaterialProperties {
-  /** ARN of the KMS key (origin `EXTERNAL`). */
-  readonly KeyId: string;
-  /** ARN of the secret that holds the material. */
-  readonly SecretId: string;
-  readonly ExpirationModel: 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
-  /** Days from each import to the expiry of the material; present only with `KEY_MATERIAL_EXPIRES`. */
-  readonly ValidForDays?: string;
-  /** Changed by the user to ask for a re-import; the handler does not read it. */
-  readonly ImportGeneration?: string;
-}
-
-/** The attributes of the custom resource. */
-export interface KeyMaterialData {
-  /** The KMS identifier of the key's current material (64 hex digits). */
-  readonly KeyMaterialId: string;
-  readonly ExpirationModel: string;
-  /** ISO 8601 expiry of the material imported now, or empty when it does not expire. */
-  readonly ValidTo: string;
-}
 
 /** The clients of this handler (from the handler kit); the clock gives the time of the import, from which the expiry is counted. */
 export type KeyMaterialClients = Pick<HandlerClients, 'kms' | 'secrets' | 'clock'>;

@@ -12,7 +12,8 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { HttpResponse } from '@smithy/protocol-http';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { onEvent, parsePhysicalId, physicalId } from '../../../../src/ebs/encryption-by-default/handler/on-event.lambda';
+import { onEvent } from '../../../../src/ebs/encryption-by-default/handler/on-event.lambda';
+import { parsePhysicalId, physicalId } from '../../../../src/ebs/encryption-by-default/handler/resource-properties';
 
 const KEY = 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111';
 const NEW_KEY = 'arn:aws:kms:us-east-1:111111111111:key/22222222-2222-2222-2222-222222222222';

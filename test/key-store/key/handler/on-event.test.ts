@@ -9,7 +9,8 @@ import {
 import { HttpResponse } from '@smithy/protocol-http';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { FakeKms, kmsError, STORE_ID, XKS_STORE_ID } from './fake-kms';
-import { onEvent, CustomKeyStoreKeyProperties } from '../../../../src/key-store/key/handler/on-event.lambda';
+import { onEvent } from '../../../../src/key-store/key/handler/on-event.lambda';
+import { CustomKeyStoreKeyProperties } from '../../../../src/key-store/key/handler/resource-properties';
 import { SYSTEM_CLOCK } from '../../../../src/private/handler-kit';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:111111111111:stack/App/0a1b2c3d-0000-0000-0000-000000000000';

@@ -5,7 +5,8 @@ import {
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { FakeKey, FakeKms, kmsError, STORE_ID, XKS_STORE_ID } from './fake-kms';
-import { rotate, RotationInput, SETTLE_MS } from '../../../../src/key-store/key/handler/rotate.lambda';
+import { RotationInput } from '../../../../src/key-store/key/handler/resource-properties';
+import { rotate, SETTLE_MS } from '../../../../src/key-store/key/handler/rotate.lambda';
 
 const ALIAS = 'alias/app-data';
 const FAMILY = 'App/c8bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
