@@ -21,5 +21,6 @@ export * from './key-store/custom-key-store';
 export { AutomaticActivationOptions, ClientInstanceAfterActivation, ClusterActivation } from './cloudhsm/activation/cluster-activation';
 export * from './cloudhsm/cluster/cloudhsm-cluster';
 export * from './cloudhsm/cluster/cluster-trust-anchor';
+export * from './key-store/key/custom-key-store-key-base';
 export * from './key-store/key/custom-key-store-key';
 export * from './key-store/key/custom-key-store-key-rotation';

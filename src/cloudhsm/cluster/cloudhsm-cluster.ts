@@ -5,10 +5,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, DependencyGroup } from 'constructs';
 import { CfnCloudHsmClusterResource } from './cfn-cloudhsm-cluster';
 import { ICloudHsmCluster } from './cloudhsm-cluster-ref';
-import { ClusterTrustAnchor, TrustAnchorKeySize } from './cluster-trust-anchor';
+import { ClusterTrustAnchor } from './cluster-trust-anchor';
 import { IsCompleteFunction } from './handler/is-complete-function';
-import { KmsKeyWithRotation } from '../../kms/kms-key-with-rotation';
-import { acknowledgeRule } from '../../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
 import { activateCluster, ClusterActivation } from '../activation/cluster-activation';
 import { OnEventFunction } from './handler/on-event-function';
@@ -16,9 +14,6 @@ import { HSMS_RESOURCE_TYPE, HsmsProperties, INITIALIZATION_RESOURCE_TYPE, Initi
 import { removalPolicyValue } from '../../private/handler-kit/removal-policy';
 import { checkDays, checkRemovalPolicy, selectPrivateSubnetsAcrossZones } from '../../private/prop-checks';
 import { attachHandlerPolicy, kmiProvider } from '../../private/provider';
-
-/** The initialization properties that depend on the trust anchor mode. */
-type TrustAnchorProperties = Omit<InitializationProperties, 'ClusterId' | 'TrustAnchor' | 'TrustAnchorParameterName' | 'RemovalPolicy' | 'ValidityDays'>;
 
 /** Construct id of the stack's provider for the cluster's custom resources. */
 const PROVIDER_ID = 'KmiCloudHsmClusterProvider';
@@ -370,53 +365,9 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
         resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: stripLeadingSlash(parameterName) })],
       }),
     ];
-    const anchorProperties: { -readonly [P in keyof TrustAnchorProperties]?: TrustAnchorProperties[P] } = {};
-    if (trustAnchor._kind === 'SELF_MANAGED') {
-      const options = trustAnchor._selfManaged;
-      const key = options.encryptionKey ?? new KmsKeyWithRotation(this, 'TrustAnchorKey', {
-        description: `Encrypts the private key of the CloudHSM trust anchor of ${this.node.path}`,
-        removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      });
-      const secret = new secretsmanager.Secret(this, 'TrustAnchorSecret', {
-        description: `Certificate and private key of the CloudHSM trust anchor of ${this.node.path} (written by the initialization)`,
-        encryptionKey: key,
-        removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      });
-      acknowledgeRule(secret, 'SecretsManagerRotationEnabled',
-        'The secret holds the private key of the cluster\'s trust anchor. It cannot rotate: the cluster was initialized with this '
-        + 'root, and a new one means a new cluster.', 'AwsSolutions-SMG4');
-      statements.push(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [secret.secretArn] }),
-        new iam.PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: [key.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
-        }),
-      );
-      this.trustAnchorSecret = secret;
-      Object.assign(anchorProperties, {
-        CaSecretArn: secret.secretArn,
-        KeySize: (options.keySize ?? TrustAnchorKeySize.RSA_4096) === TrustAnchorKeySize.RSA_2048 ? '2048' : '4096',
-        CommonName: options.commonName ?? 'cdk-kmi CloudHSM trust anchor',
-      });
-    } else if (trustAnchor._kind === 'PRIVATE_CA') {
-      const caArn = trustAnchor._certificateAuthority!.certificateAuthorityArn;
-      statements.push(
-        new iam.PolicyStatement({
-          actions: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:GetCertificateAuthorityCertificate', 'acm-pca:GetCertificate'],
-          resources: [caArn],
-        }),
-        new iam.PolicyStatement({
-          actions: ['acm-pca:IssueCertificate'],
-          resources: [caArn],
-          conditions: { StringEquals: { 'acm-pca:TemplateArn': `arn:${stack.partition}:acm-pca:::template/EndEntityCertificate/V1` } },
-        }),
-      );
-      anchorProperties.CertificateAuthorityArn = caArn;
-    } else if (!trustAnchor._awaitingCertificates) {
-      anchorProperties.SignedCertificate = trustAnchor._external.signedCertificate!;
-      anchorProperties.TrustAnchorCertificate = trustAnchor._external.trustAnchorCertificate!;
-    }
+    const anchor = trustAnchor._bind(this, { destroy });
+    statements.push(...anchor.statements);
+    this.trustAnchorSecret = anchor.secret;
     const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider, statements, {
       'Resource::*': 'cloudhsm:DescribeClusters, kms:DescribeCustomKeyStores and ssm:DescribeParameters list resources and have no '
         + 'resource-level permissions; the EC2 network interface actions are the ones CloudHSM performs with the caller\'s '
@@ -430,7 +381,7 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
       TrustAnchorParameterName: parameterName,
       RemovalPolicy: removal,
       ValidityDays: String(trustAnchor._validityDays),
-      ...anchorProperties,
+      ...anchor.properties,
     };
     const initialization = new CustomResource(this, 'Initialization', {
       serviceToken: provider.serviceToken,

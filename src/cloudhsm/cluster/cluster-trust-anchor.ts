@@ -1,8 +1,27 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { InitializationProperties } from './handler/resource-properties';
+import { KmsKeyWithRotation } from '../../kms/kms-key-with-rotation';
+import { acknowledgeRule } from '../../private/acknowledge';
 import { KmiValidationError } from '../../private/errors';
 import { checkDays } from '../../private/prop-checks';
+
+/** The initialization properties that depend on the trust anchor. */
+type TrustAnchorProperties = Omit<InitializationProperties, 'ClusterId' | 'TrustAnchor' | 'TrustAnchorParameterName' | 'RemovalPolicy' | 'ValidityDays'>;
+
+/** What a trust anchor adds to its cluster. */
+interface TrustAnchorBinding {
+  /** Permissions the cluster's handlers need for this anchor. */
+  readonly statements: iam.PolicyStatement[];
+  /** The initialization properties of this anchor. */
+  readonly properties: TrustAnchorProperties;
+  /** The secret that keeps a self-managed root. */
+  readonly secret?: secretsmanager.ISecret;
+}
 
 /** Validity of the trust anchor and of the cluster certificate unless said otherwise: ten years. */
 const DEFAULT_TRUST_ANCHOR_VALIDITY_DAYS = 3652;
@@ -179,6 +198,79 @@ export class ClusterTrustAnchor {
     if (this._kind === 'EXTERNAL') {
       this.validateExternal(path);
     }
+  }
+
+  /**
+   * @internal What this anchor adds to a cluster: the handler permissions it needs, its
+   * initialization properties and, for a self-managed root, the secret that keeps it (children of
+   * the cluster).
+   */
+  public _bind(cluster: Construct, options: { readonly destroy: boolean }): TrustAnchorBinding {
+    switch (this._kind) {
+      case 'SELF_MANAGED':
+        return this.bindSelfManaged(cluster, options.destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+      case 'PRIVATE_CA':
+        return this.bindPrivateCa(Stack.of(cluster));
+      case 'EXTERNAL':
+        return {
+          statements: [],
+          properties: this._awaitingCertificates ? {} : {
+            SignedCertificate: this._external.signedCertificate!,
+            TrustAnchorCertificate: this._external.trustAnchorCertificate!,
+          },
+        };
+    }
+  }
+
+  private bindSelfManaged(cluster: Construct, removalPolicy: RemovalPolicy): TrustAnchorBinding {
+    const stack = Stack.of(cluster);
+    const options = this._selfManaged;
+    const key = options.encryptionKey ?? new KmsKeyWithRotation(cluster, 'TrustAnchorKey', {
+      description: `Encrypts the private key of the CloudHSM trust anchor of ${cluster.node.path}`,
+      removalPolicy,
+    });
+    const secret = new secretsmanager.Secret(cluster, 'TrustAnchorSecret', {
+      description: `Certificate and private key of the CloudHSM trust anchor of ${cluster.node.path} (written by the initialization)`,
+      encryptionKey: key,
+      removalPolicy,
+    });
+    acknowledgeRule(secret, 'SecretsManagerRotationEnabled',
+      'The secret holds the private key of the cluster\'s trust anchor. It cannot rotate: the cluster was initialized with this '
+      + 'root, and a new one means a new cluster.', 'AwsSolutions-SMG4');
+    return {
+      statements: [
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [secret.secretArn] }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
+        }),
+      ],
+      properties: {
+        CaSecretArn: secret.secretArn,
+        KeySize: (options.keySize ?? TrustAnchorKeySize.RSA_4096) === TrustAnchorKeySize.RSA_2048 ? '2048' : '4096',
+        CommonName: options.commonName ?? 'cdk-kmi CloudHSM trust anchor',
+      },
+      secret,
+    };
+  }
+
+  private bindPrivateCa(stack: Stack): TrustAnchorBinding {
+    const caArn = this._certificateAuthority!.certificateAuthorityArn;
+    return {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:GetCertificateAuthorityCertificate', 'acm-pca:GetCertificate'],
+          resources: [caArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['acm-pca:IssueCertificate'],
+          resources: [caArn],
+          conditions: { StringEquals: { 'acm-pca:TemplateArn': `arn:${stack.partition}:acm-pca:::template/EndEntityCertificate/V1` } },
+        }),
+      ],
+      properties: { CertificateAuthorityArn: caArn },
+    };
   }
 
   private validateExternal(path: string): void {

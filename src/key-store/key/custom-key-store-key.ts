@@ -1,9 +1,9 @@
-import { CustomResource, Duration, ITaggable, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, Token, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CustomResource, Duration, ITaggable, Lazy, Names, RemovalPolicy, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { aws_kms as kmsRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
+import { CustomKeyStoreKeyAttributes, CustomKeyStoreKeyBase, ICustomKeyStoreKey } from './custom-key-store-key-base';
 import { CustomKeyStoreKeyRotation } from './custom-key-store-key-rotation';
 import { RotationSchedule } from './custom-key-store-key-rotation-schedule';
 import { KMI_TAG_PREFIX, TAG_KEY_FAMILY } from './custom-key-store-key-tags';
@@ -14,7 +14,6 @@ import { SeparationOfDuties } from '../../kms/separation-of-duties';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
 import { removalPolicyValue } from '../../private/handler-kit/removal-policy';
 import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias } from '../../private/key-props';
-import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../../private/kms-actions';
 import { KEY_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../../private/policy-size';
 import { checkDays } from '../../private/prop-checks';
 import { attachHandlerPolicy, kmiProvider } from '../../private/provider';
@@ -29,8 +28,6 @@ const MAX_XKS_KEY_ID_LENGTH = 128;
 const MAX_DESCRIPTION_LENGTH = 8192;
 
 /** Cryptographic actions of `grantEncrypt` / `grantDecrypt`, as aws-cdk-lib's `kms.Key` grants them. */
-const ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
-const DECRYPT_ACTIONS = ['kms:Decrypt'];
 
 /** What the custom resource handler does to the keys (through the key policy, which names its role). */
 const LIFECYCLE_ACTIONS = [
@@ -190,7 +187,29 @@ export interface CustomKeyStoreKeyProps {
  * });
  * new EncryptedBucket(this, 'Data', { encryptionKey: key.byAlias });
  */
-export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
+export class CustomKeyStoreKey extends CustomKeyStoreKeyBase implements ITaggable {
+  /**
+   * A key in a custom key store made elsewhere, by its ARN and key family. Its grants, like those of
+   * a key made here, cover every generation (IAM statements conditioned on the key family tag); its
+   * key policy is not this app's, so grants to principals without IAM policies add nothing.
+   */
+  public static fromCustomKeyStoreKeyAttributes(scope: Construct, id: string, attrs: CustomKeyStoreKeyAttributes): ICustomKeyStoreKey {
+    if (isResolved(attrs.keyArn) && !/^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key\/[a-zA-Z0-9-]+$/.test(attrs.keyArn)) {
+      throw new KmiValidationError({
+        path: childPath(scope, id),
+        prop: 'keyArn',
+        given: `'${attrs.keyArn}'`,
+        allowed: 'a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id>',
+      });
+    }
+    class Import extends CustomKeyStoreKeyBase {
+      public readonly keyArn = attrs.keyArn;
+      public readonly keyId = Arn.split(attrs.keyArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+      public readonly keyFamily = attrs.keyFamily;
+    }
+    return new Import(scope, id);
+  }
+
   /**
    * The ARN of the key's first generation.
    *
@@ -247,7 +266,6 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
   private readonly policy: iam.PolicyDocument;
   private readonly duties: SeparationOfDuties;
   private readonly rotationSchedule?: RotationSchedule;
-  private readonly familyKeyArns: string;
 
   constructor(scope: Construct, id: string, props: CustomKeyStoreKeyProps) {
     const path = childPath(scope, id);
@@ -264,7 +282,6 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
     this.aliasName = props.alias ?? defaultAlias(this);
     this.aliasArn = stack.formatArn({ service: 'kms', resource: this.aliasName });
     this.keyFamily = Token.isUnresolved(stack.stackName) ? this.node.addr : `${stack.stackName}/${this.node.addr}`;
-    this.familyKeyArns = kmsWildcardArn(stack, 'key/*');
 
     const provider = kmiProvider(this, {
       id: PROVIDER_ID,
@@ -324,7 +341,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
       // Tags given to CreateKey need kms:TagResource in an IAM policy covering all keys of the account and Region.
       new iam.PolicyStatement({
         actions: ['kms:TagResource'],
-        resources: [this.familyKeyArns],
+        resources: [this.familyKeyArns()],
         conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEY_FAMILY}`]: this.keyFamily } },
       }),
       // The alias side of alias operations; the key side is in the key policy, so only this stack's keys qualify.
@@ -335,7 +352,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
     ], {
       'Resource::*': 'kms:CreateKey and kms:DescribeCustomKeyStores have no resource-level permissions; CreateKey is limited by '
         + 'conditions to symmetric single-Region keys of this store type tagged with this key\'s family.',
-      [nagResourceFinding(stack, this.familyKeyArns)]: 'Tags given to CreateKey need kms:TagResource on all keys of the '
+      [nagResourceFinding(stack, this.familyKeyArns())]: 'Tags given to CreateKey need kms:TagResource on all keys of the '
         + 'account and Region (the key does not exist yet); the statement allows only requests that tag the key with this key\'s family.',
       [nagResourceFinding(stack, kmsWildcardArn(stack, 'alias/*'))]:
         'An alias operation needs permission on the alias and on its key; the key side is granted only in this stack\'s key policies, '
@@ -366,7 +383,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
     this.rotationSchedule?.schedule.node.addDependency(resource);
     this.keyArn = resource.getAttString('KeyArn');
     this.keyId = resource.ref;
-    this.byAlias = new AliasedKey(this, 'ByAlias', this);
+    this.byAlias = new AliasedKey(this, 'ByAlias', this, this.policy, this.duties);
 
     this.node.addValidation({ validate: () => this.policy.validateForResourcePolicy() });
 
@@ -376,20 +393,6 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
     for (const user of props.users ?? []) {
       this.grantUse(user);
     }
-  }
-
-  /** A reference to the key (its first generation). */
-  public get keyRef(): kmsRefs.KeyReference {
-    return { keyArn: this.keyArn, keyId: this.keyId };
-  }
-
-  /**
-   * Adds a statement to the key policy of every generation.
-   */
-  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
-    void allowNoOp; // the key always has a policy, so no statement is ever dropped
-    this.policy.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.policy };
   }
 
   /**
@@ -408,85 +411,7 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
         fix: 'An alias added here would keep naming the first generation. Name the key by its alias prop (it moves to each successor).',
       });
     }
-    const id = this.node.tryFindChild('Alias') ? `Alias${aliasName}` : 'Alias';
-    return new kms.Alias(this, id, { aliasName, targetKey: this });
-  }
-
-  /**
-   * Grants actions on every generation of the key: an IAM statement on the account's keys tagged
-   * with this key's family, or, for a principal without IAM policies of its own (an account, a
-   * service), a statement in the key policy, which every generation has.
-   */
-  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    const grant = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions,
-      resource: this,
-      resourceArns: [this.familyKeyArns],
-      resourceSelfArns: ['*'],
-      conditions: { StringEquals: { [`aws:ResourceTag/${TAG_KEY_FAMILY}`]: this.keyFamily } },
-    });
-    if (grant.principalStatements.length > 0) {
-      this.acknowledgeFamilyWildcard(grantee);
-    }
-    return grant;
-  }
-
-  /**
-   * Lets a principal administer the key and denies it the key's cryptographic use.
-   */
-  public grantAdmin(grantee: iam.IGrantable): iam.Grant {
-    this.duties.addAdmin(grantee.grantPrincipal);
-    return this.grant(grantee, ...KEY_ADMIN_ACTIONS);
-  }
-
-  /**
-   * Lets a principal use the key for cryptographic operations (encrypt, decrypt, re-encrypt, generate
-   * data keys, describe) and denies it every action that changes the key.
-   */
-  public grantUse(grantee: iam.IGrantable): iam.Grant {
-    this.duties.addUser(grantee.grantPrincipal);
-    return this.grant(grantee, ...KEY_USE_ACTIONS);
-  }
-
-  /** Grants decryption with every generation of the key. */
-  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...DECRYPT_ACTIONS);
-  }
-
-  /** Grants encryption with every generation of the key. */
-  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...ENCRYPT_ACTIONS);
-  }
-
-  /** Grants encryption and decryption with every generation of the key. */
-  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...DECRYPT_ACTIONS, ...ENCRYPT_ACTIONS);
-  }
-
-  /** Refused: keys in custom key stores are symmetric encryption keys; they cannot sign. */
-  public grantSign(grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantSign()', grantee);
-  }
-
-  /** Refused: keys in custom key stores are symmetric encryption keys; they cannot verify signatures. */
-  public grantVerify(grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantVerify()', grantee);
-  }
-
-  /** Refused: keys in custom key stores are symmetric encryption keys; they cannot sign or verify. */
-  public grantSignVerify(grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantSignVerify()', grantee);
-  }
-
-  /** Refused: keys in custom key stores are symmetric encryption keys; they cannot generate MACs. */
-  public grantGenerateMac(grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantGenerateMac()', grantee);
-  }
-
-  /** Refused: keys in custom key stores are symmetric encryption keys; they cannot verify MACs. */
-  public grantVerifyMac(grantee: iam.IGrantable): iam.Grant {
-    throw this.notEncryption('grantVerifyMac()', grantee);
+    return super.addAlias(aliasName);
   }
 
   /**
@@ -506,94 +431,58 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
     return this.rotationSchedule.metricErrors(props);
   }
 
-  private notEncryption(method: string, grantee: iam.IGrantable): KmiValidationError {
-    void grantee; // refused whoever asks
-    return new KmiValidationError({
-      path: this.node.path,
-      prop: method,
-      given: 'a symmetric encryption key in a custom key store',
-      allowed: 'grant, grantUse, grantAdmin, grantEncrypt, grantDecrypt, grantEncryptDecrypt',
-      fix: 'Keys in custom key stores cannot sign or compute MACs; use a kms.Key with a signing or HMAC key spec.',
-    });
+  protected keyPolicy(): iam.PolicyDocument {
+    return this.policy;
   }
 
-  /**
-   * Grant statements name `arn:…:key/*` (generations to come have unknown ids), limited by the key
-   * family tag. Acknowledged on the grantee's default policy, where cdk-nag reports it.
-   */
-  private acknowledgeFamilyWildcard(grantee: iam.IGrantable): void {
-    const principal = grantee.grantPrincipal;
-    if (!Construct.isConstruct(principal)) {
-      return;
-    }
-    const policy = principal.node.tryFindChild('DefaultPolicy');
-    if (policy) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[${nagResourceFinding(Stack.of(policy), this.familyKeyArns)}]`,
-        reason: `Grants on ${this.node.path} cover every generation of the key (scheduled rotation creates keys with new ids), `
-          + `so they name the account's keys and are limited by condition to keys tagged ${TAG_KEY_FAMILY}=${this.keyFamily}.`,
-      });
-    }
+  protected separateAdmin(principal: iam.IPrincipal): void {
+    this.duties.addAdmin(principal);
+  }
+
+  protected separateUser(principal: iam.IPrincipal): void {
+    this.duties.addUser(principal);
   }
 }
 
-/** The key seen through its alias (see `CustomKeyStoreKey.byAlias`). */
-class AliasedKey extends Resource implements kms.IKey {
+/**
+ * The key seen through its alias (see `CustomKeyStoreKey.byAlias`): the same key policy, separation
+ * of duties and grants, named by the alias.
+ */
+class AliasedKey extends CustomKeyStoreKeyBase {
   public readonly keyArn: string;
   public readonly keyId: string;
+  public readonly keyFamily: string;
 
-  constructor(scope: Construct, id: string, private readonly key: CustomKeyStoreKey) {
+  constructor(scope: Construct, id: string, private readonly key: CustomKeyStoreKey,
+    private readonly policy: iam.PolicyDocument, private readonly duties: SeparationOfDuties) {
     super(scope, id);
     this.keyArn = key.aliasArn;
     this.keyId = key.aliasName;
-  }
-
-  public get keyRef(): kmsRefs.KeyReference {
-    return { keyArn: this.keyArn, keyId: this.keyId };
+    this.keyFamily = key.keyFamily;
   }
 
   public addAlias(alias: string): kms.Alias {
     return this.key.addAlias(alias);
   }
 
-  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
-    return this.key.addToResourcePolicy(statement, allowNoOp);
+  protected keyPolicy(): iam.PolicyDocument {
+    return this.policy;
   }
 
-  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return this.key.grant(grantee, ...actions);
+  protected familyKeyArns(): string {
+    return kmsWildcardArn(Stack.of(this.key), 'key/*');
   }
 
-  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantDecrypt(grantee);
+  protected separateAdmin(principal: iam.IPrincipal): void {
+    this.duties.addAdmin(principal);
   }
 
-  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantEncrypt(grantee);
+  protected separateUser(principal: iam.IPrincipal): void {
+    this.duties.addUser(principal);
   }
 
-  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantEncryptDecrypt(grantee);
-  }
-
-  public grantSign(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantSign(grantee);
-  }
-
-  public grantVerify(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantVerify(grantee);
-  }
-
-  public grantSignVerify(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantSignVerify(grantee);
-  }
-
-  public grantGenerateMac(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantGenerateMac(grantee);
-  }
-
-  public grantVerifyMac(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantVerifyMac(grantee);
+  protected refusalPath(): string {
+    return this.key.node.path;
   }
 }
 
