@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
 import { activationDocumentContent } from './cluster-activation-document';
 import { activationKeyPolicy } from './cluster-activation-key-policy';
@@ -248,39 +249,9 @@ class AutomaticActivation extends Construct implements ActivationResult {
     const packageUrl = options.cloudHsmCliPackageUrl
       ?? `${PACKAGE_BASE_URL}/cloudhsm-cli-latest.amzn2023.${arm ? 'aarch64' : 'x86_64'}.rpm`;
 
-    const securityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
-      vpc: props.vpc,
-      allowAllOutbound: false,
-      description: `CloudHSM activation client (${this.node.path}): HSM ports to the cluster, HTTPS out, nothing in`,
-    });
-    // Every egress rule inline: a VPC security group keeps its default allow-all egress rule unless the group
-    // itself lists egress rules, and aws-cdk-lib writes rules to security groups and prefix lists as separate resources.
-    (securityGroup.node.defaultChild as ec2.CfnSecurityGroup).securityGroupEgress = [
-      egressRule(props.clusterSecurityGroup, HSM_PORTS, 'CloudHSM CLI to the HSMs'),
-      egressRule(options.httpsEgressPeer ?? ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
-        'HTTPS to Systems Manager, Secrets Manager, the package repositories and the CloudHSM CLI package'),
-    ];
-    const hsmIngress = new ec2.CfnSecurityGroupIngress(this, 'HsmIngressFromClient', {
-      groupId: props.clusterSecurityGroup.securityGroupId,
-      sourceSecurityGroupId: securityGroup.securityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: 2223,
-      toPort: 2225,
-      description: `CloudHSM activation client ${this.node.path} to the HSMs`,
-    });
+    const { securityGroup, hsmIngress } = this.clientNetwork(props, options);
 
-    const role = new iam.Role(this, 'ClientRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `CloudHSM activation client (${this.node.path}): Run Command, and reading the two password secrets and the trust anchor`,
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RunCommandAgent', actions: SSM_AGENT_ACTIONS, resources: ['*'] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadTrustAnchor',
-      actions: ['ssm:GetParameter'],
-      resources: [parameterArn(stack, props.trustAnchorParameterName)],
-    }));
-    this.adminPassword.grantRead(role);
-    this.kmsUserPassword.grantRead(role);
+    const role = this.clientRole(props);
 
     const client = new ec2.Instance(this, 'Client', {
       vpc: props.vpc,
@@ -307,41 +278,8 @@ class AutomaticActivation extends Construct implements ActivationResult {
       content: activationDocumentContent(),
     });
 
-    const provider = kmiProvider(this, {
-      id: PROVIDER_ID,
-      resourceType: ACTIVATION_RESOURCE_TYPE,
-      onEvent: OnEventFunction,
-      onEventTimeout: Duration.minutes(15),
-      isComplete: IsCompleteFunction,
-      queryInterval: Duration.seconds(30),
-      // CloudFormation waits at most an hour for a custom resource: up to 12 minutes in onEvent, then this.
-      totalTimeout: Duration.minutes(40),
-      noVpcReason: 'The handlers call only the public CloudHSM, Systems Manager and EC2 APIs with identifiers; the passwords are read '
-        + 'by the client instance inside the VPC, never by the handlers, so a VPC would protect nothing.',
-    });
-    const instanceArn = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: client.instanceId });
-    const clientActions = ['ec2:StartInstances',
-      ...afterwards === ClientInstanceAfterActivation.STOP ? ['ec2:StopInstances'] : [],
-      ...afterwards === ClientInstanceAfterActivation.TERMINATE ? ['ec2:TerminateInstances'] : []];
-    // Starting a stopped instance whose volume is encrypted with a customer managed key takes the caller's KMS
-    // permissions through EC2; a client that is terminated after the activation is never started again.
-    const startVolume = afterwards === ClientInstanceAfterActivation.TERMINATE ? [] : [new iam.PolicyStatement({
-      actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
-      resources: [key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` } },
-    })];
-    const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider, [
-      new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'ssm:GetCommandInvocation'], resources: ['*'] }),
-      new iam.PolicyStatement({
-        actions: ['ssm:SendCommand'],
-        resources: [stack.formatArn({ service: 'ssm', resource: 'document', resourceName: document.ref }), instanceArn],
-      }),
-      new iam.PolicyStatement({ actions: clientActions, resources: [instanceArn] }),
-      ...startVolume,
-    ], {
-      'Resource::*': 'cloudhsm:DescribeClusters and ssm:GetCommandInvocation support no resource-level permissions; '
-        + 'SendCommand and the instance actions are limited to this document and this client.',
-    });
+    const provider = activationProvider(this);
+    const permissions = this.attachHandlerPermissions(provider, key, client, document, afterwards);
 
     const properties: ActivationProperties = {
       ClusterId: props.clusterId,
@@ -362,6 +300,79 @@ class AutomaticActivation extends Construct implements ActivationResult {
 
     this.acknowledge(role, client, afterwards);
     this.warnIfIsolated(props.vpc, options.vpcSubnets ?? props.vpcSubnets, options.cloudHsmCliPackageUrl);
+  }
+
+  /** The client's security group (HSM ports to the cluster, HTTPS out, nothing in) and the cluster's ingress from it. */
+  private clientNetwork(props: ActivationTarget, options: AutomaticActivationOptions) {
+    const securityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
+      vpc: props.vpc,
+      allowAllOutbound: false,
+      description: `CloudHSM activation client (${this.node.path}): HSM ports to the cluster, HTTPS out, nothing in`,
+    });
+    // Every egress rule inline: a VPC security group keeps its default allow-all egress rule unless the group
+    // itself lists egress rules, and aws-cdk-lib writes rules to security groups and prefix lists as separate resources.
+    (securityGroup.node.defaultChild as ec2.CfnSecurityGroup).securityGroupEgress = [
+      egressRule(props.clusterSecurityGroup, HSM_PORTS, 'CloudHSM CLI to the HSMs'),
+      egressRule(options.httpsEgressPeer ?? ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
+        'HTTPS to Systems Manager, Secrets Manager, the package repositories and the CloudHSM CLI package'),
+    ];
+    const hsmIngress = new ec2.CfnSecurityGroupIngress(this, 'HsmIngressFromClient', {
+      groupId: props.clusterSecurityGroup.securityGroupId,
+      sourceSecurityGroupId: securityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 2223,
+      toPort: 2225,
+      description: `CloudHSM activation client ${this.node.path} to the HSMs`,
+    });
+    return { securityGroup, hsmIngress };
+  }
+
+  /** The client's role: Run Command, and reading the two password secrets and the trust anchor. */
+  private clientRole(props: ActivationTarget): iam.Role {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'ClientRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `CloudHSM activation client (${this.node.path}): Run Command, and reading the two password secrets and the trust anchor`,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RunCommandAgent', actions: SSM_AGENT_ACTIONS, resources: ['*'] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadTrustAnchor',
+      actions: ['ssm:GetParameter'],
+      resources: [parameterArn(stack, props.trustAnchorParameterName)],
+    }));
+    this.adminPassword.grantRead(role);
+    this.kmsUserPassword.grantRead(role);
+    return role;
+  }
+
+  /** The handlers' permissions: this document and this client only. */
+  private attachHandlerPermissions(
+    provider: cr.Provider, key: kms.IKey, client: ec2.Instance, document: ssm.CfnDocument, afterwards: ClientInstanceAfterActivation,
+  ): iam.Policy {
+    const stack = Stack.of(this);
+    const instanceArn = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: client.instanceId });
+    const clientActions = ['ec2:StartInstances',
+      ...afterwards === ClientInstanceAfterActivation.STOP ? ['ec2:StopInstances'] : [],
+      ...afterwards === ClientInstanceAfterActivation.TERMINATE ? ['ec2:TerminateInstances'] : []];
+    // Starting a stopped instance whose volume is encrypted with a customer managed key takes the caller's KMS
+    // permissions through EC2; a client that is terminated after the activation is never started again.
+    const startVolume = afterwards === ClientInstanceAfterActivation.TERMINATE ? [] : [new iam.PolicyStatement({
+      actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` } },
+    })];
+    return attachHandlerPolicy(this, 'HandlerPolicy', provider, [
+      new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'ssm:GetCommandInvocation'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: ['ssm:SendCommand'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'document', resourceName: document.ref }), instanceArn],
+      }),
+      new iam.PolicyStatement({ actions: clientActions, resources: [instanceArn] }),
+      ...startVolume,
+    ], {
+      'Resource::*': 'cloudhsm:DescribeClusters and ssm:GetCommandInvocation support no resource-level permissions; '
+        + 'SendCommand and the instance actions are limited to this document and this client.',
+    });
   }
 
   /** A client in isolated subnets reaches nothing unless the VPC has endpoints and a mirror: say so at synth. */
@@ -428,6 +439,22 @@ function validateOptions(path: string, props: ActivationTarget, options: Automat
     'private subnets with egress, or isolated subnets with VPC endpoints and a package mirror',
     'The activation client has no public IP address, so in a public subnet it reaches nothing. '
       + 'Choose private subnets with ClusterActivation.automatic({ vpcSubnets }).');
+}
+
+/** The stack's one provider of cluster activations. */
+function activationProvider(scope: Construct): cr.Provider {
+  return kmiProvider(scope, {
+    id: PROVIDER_ID,
+    resourceType: ACTIVATION_RESOURCE_TYPE,
+    onEvent: OnEventFunction,
+    onEventTimeout: Duration.minutes(15),
+    isComplete: IsCompleteFunction,
+    queryInterval: Duration.seconds(30),
+    // CloudFormation waits at most an hour for a custom resource: up to 12 minutes in onEvent, then this.
+    totalTimeout: Duration.minutes(40),
+    noVpcReason: 'The handlers call only the public CloudHSM, Systems Manager and EC2 APIs with identifiers; the passwords are read '
+      + 'by the client instance inside the VPC, never by the handlers, so a VPC would protect nothing.',
+  });
 }
 
 /** An inline egress rule of a security group. */

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, CustomResource, Duration, Names, RemovalPolicy,
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, DependencyGroup } from 'constructs';
 import { CfnCloudHsmClusterResource } from './cfn-cloudhsm-cluster';
 import { ICloudHsmCluster } from './cloudhsm-cluster-ref';
@@ -326,67 +327,26 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
     const parameterName = props.trustAnchorParameterName
       ?? `/cdk-kmi/cloudhsm/${Names.uniqueResourceName(this, { maxLength: 128, separator: '-' })}/trust-anchor`;
 
-    const cluster = new CfnCloudHsmClusterResource(this, 'Resource', {
-      HsmType: this.hsmType.name,
-      Mode: props.mode ?? CloudHsmClusterMode.FIPS,
-      NetworkType: props.networkType ?? CloudHsmNetworkType.IPV4,
-      SubnetIds: subnetIds,
-      BackupRetentionPolicy: {
-        Type: 'DAYS',
-        Value: String(props.backupRetention?.toDays() ?? DEFAULT_BACKUP_RETENTION_DAYS),
-      },
-    });
-    cluster.applyRemovalPolicy(destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const cluster = newClusterResource(this, props, this.hsmType, subnetIds, destroy);
     const rawClusterId = cluster.attrClusterId;
     this.clusterId = rawClusterId;
     const clusterArn = stack.formatArn({ service: 'cloudhsm', resource: 'cluster', resourceName: rawClusterId });
 
-    const provider = kmiProvider(this, {
-      id: PROVIDER_ID,
-      resourceType: `${INITIALIZATION_RESOURCE_TYPE} and ${HSMS_RESOURCE_TYPE}`,
-      onEvent: OnEventFunction,
-      isComplete: IsCompleteFunction,
-      // Creating a self-managed RSA root takes seconds on a small function.
-      onEventTimeout: Duration.minutes(5),
-      queryInterval: Duration.seconds(30),
-      // The longest CloudFormation waits for a custom resource; the handlers stop at 55 minutes with their own message.
-      totalTimeout: Duration.hours(1),
-      noVpcReason: 'The handlers call only the public CloudHSM, KMS, Secrets Manager, SSM and Private CA APIs; they never '
-        + 'connect to the HSMs, so a VPC would add NAT or endpoints without protecting anything.',
-    });
+    const provider = clusterProvider(this);
 
-    const statements = [
-      new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'kms:DescribeCustomKeyStores', 'ssm:DescribeParameters'], resources: ['*'] }),
-      new iam.PolicyStatement({ actions: ['cloudhsm:CreateHsm', 'cloudhsm:DeleteHsm', 'cloudhsm:InitializeCluster'], resources: [clusterArn] }),
-      // CreateHsm and DeleteHsm create and delete the HSM's network interface with the caller's permissions.
-      new iam.PolicyStatement({ actions: HSM_NETWORK_ACTIONS, resources: ['*'] }),
-      new iam.PolicyStatement({
-        actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
-        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: stripLeadingSlash(parameterName) })],
-      }),
-    ];
     const anchor = trustAnchor._bind(this, { destroy });
-    statements.push(...anchor.statements);
     this.trustAnchorSecret = anchor.secret;
-    const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider, statements, {
-      'Resource::*': 'cloudhsm:DescribeClusters, kms:DescribeCustomKeyStores and ssm:DescribeParameters list resources and have no '
-        + 'resource-level permissions; the EC2 network interface actions are the ones CloudHSM performs with the caller\'s '
-        + 'permissions when it creates or deletes an HSM\'s interface, before the interface exists.',
-    });
+    const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider,
+      [...handlerStatements(stack, clusterArn, parameterName), ...anchor.statements], HANDLER_WILDCARD_REASONS);
 
     const removal = removalPolicyValue(destroy);
-    const initializationProperties: InitializationProperties = {
+    const initialization = newCustomResource<InitializationProperties>(this, 'Initialization', provider, INITIALIZATION_RESOURCE_TYPE, {
       ClusterId: rawClusterId,
       TrustAnchor: trustAnchor._kind,
       TrustAnchorParameterName: parameterName,
       RemovalPolicy: removal,
       ValidityDays: String(trustAnchor._validityDays),
       ...anchor.properties,
-    };
-    const initialization = new CustomResource(this, 'Initialization', {
-      serviceToken: provider.serviceToken,
-      resourceType: INITIALIZATION_RESOURCE_TYPE,
-      properties: { ...initializationProperties },
     });
     initialization.node.addDependency(permissions);
 
@@ -398,21 +358,12 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
     this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: HSM_PORTS });
 
     if (trustAnchor._awaitingCertificates) {
-      new CfnOutput(this, 'ClusterCsr', {
-        description: `CSR of the CloudHSM cluster of ${this.node.path}: sign it with your root, then deploy with ClusterTrustAnchor.external({ signedCertificate, trustAnchorCertificate })`,
-        value: this.clusterCsr,
-      });
-      Annotations.of(this).addInfo('The cluster is created with one HSM and left UNINITIALIZED: sign the ClusterCsr output with your root '
-        + 'and deploy again with both certificates to initialize it, create the other HSMs and activate it.');
+      this.outputCsrToSign();
       return;
     }
 
-    const hsmsProperties: HsmsProperties = { ClusterId: rawClusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removal };
-    const hsms = new CustomResource(this, 'Hsms', {
-      serviceToken: provider.serviceToken,
-      resourceType: HSMS_RESOURCE_TYPE,
-      properties: { ...hsmsProperties },
-    });
+    const hsms = newCustomResource<HsmsProperties>(this, 'Hsms', provider, HSMS_RESOURCE_TYPE,
+      { ClusterId: rawClusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removal });
     hsms.node.addDependency(permissions, initialization);
 
     const activation = activateCluster(this, 'Activation', {
@@ -428,6 +379,16 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
     });
     this.kmsUserPassword = activation?.kmsUserPassword;
     this.adminPassword = activation?.adminPassword;
+  }
+
+  /** The first deployment with an external anchor: the CSR to sign is an output. */
+  private outputCsrToSign(): void {
+    new CfnOutput(this, 'ClusterCsr', {
+      description: `CSR of the CloudHSM cluster of ${this.node.path}: sign it with your root, then deploy with ClusterTrustAnchor.external({ signedCertificate, trustAnchorCertificate })`,
+      value: this.clusterCsr,
+    });
+    Annotations.of(this).addInfo('The cluster is created with one HSM and left UNINITIALIZED: sign the ClusterCsr output with your root '
+      + 'and deploy again with both certificates to initialize it, create the other HSMs and activate it.');
   }
 }
 
@@ -450,6 +411,69 @@ function subnetSelectionOf(props: CloudHsmClusterProps): ec2.SubnetSelection {
   }
   const hasPrivate = props.vpc.privateSubnets.length > 0;
   return { subnetType: hasPrivate ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true };
+}
+
+/** The `AWS::CloudHSM::Cluster`, kept or deleted with the construct. */
+function newClusterResource(
+  scope: Construct, props: CloudHsmClusterProps, hsmType: CloudHsmType, subnetIds: string[], destroy: boolean,
+): CfnCloudHsmClusterResource {
+  const cluster = new CfnCloudHsmClusterResource(scope, 'Resource', {
+    HsmType: hsmType.name,
+    Mode: props.mode ?? CloudHsmClusterMode.FIPS,
+    NetworkType: props.networkType ?? CloudHsmNetworkType.IPV4,
+    SubnetIds: subnetIds,
+    BackupRetentionPolicy: {
+      Type: 'DAYS',
+      Value: String(props.backupRetention?.toDays() ?? DEFAULT_BACKUP_RETENTION_DAYS),
+    },
+  });
+  cluster.applyRemovalPolicy(destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+  return cluster;
+}
+
+/** The stack's one provider of the cluster's two custom resources. */
+function clusterProvider(scope: Construct): cr.Provider {
+  return kmiProvider(scope, {
+    id: PROVIDER_ID,
+    resourceType: `${INITIALIZATION_RESOURCE_TYPE} and ${HSMS_RESOURCE_TYPE}`,
+    onEvent: OnEventFunction,
+    isComplete: IsCompleteFunction,
+    // Creating a self-managed RSA root takes seconds on a small function.
+    onEventTimeout: Duration.minutes(5),
+    queryInterval: Duration.seconds(30),
+    // The longest CloudFormation waits for a custom resource; the handlers stop at 55 minutes with their own message.
+    totalTimeout: Duration.hours(1),
+    noVpcReason: 'The handlers call only the public CloudHSM, KMS, Secrets Manager, SSM and Private CA APIs; they never '
+      + 'connect to the HSMs, so a VPC would add NAT or endpoints without protecting anything.',
+  });
+}
+
+/** Why the handler permissions name `*`, for AwsSolutions-IAM5. */
+const HANDLER_WILDCARD_REASONS = {
+  'Resource::*': 'cloudhsm:DescribeClusters, kms:DescribeCustomKeyStores and ssm:DescribeParameters list resources and have no '
+    + 'resource-level permissions; the EC2 network interface actions are the ones CloudHSM performs with the caller\'s '
+    + 'permissions when it creates or deletes an HSM\'s interface, before the interface exists.',
+};
+
+/** One of the cluster's custom resources, with its typed properties. */
+function newCustomResource<P extends object>(
+  scope: Construct, id: string, provider: cr.Provider, resourceType: string, properties: P,
+): CustomResource {
+  return new CustomResource(scope, id, { serviceToken: provider.serviceToken, resourceType, properties: { ...properties } });
+}
+
+/** The handler permissions every cluster needs, whatever its trust anchor. */
+function handlerStatements(stack: Stack, clusterArn: string, parameterName: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'kms:DescribeCustomKeyStores', 'ssm:DescribeParameters'], resources: ['*'] }),
+    new iam.PolicyStatement({ actions: ['cloudhsm:CreateHsm', 'cloudhsm:DeleteHsm', 'cloudhsm:InitializeCluster'], resources: [clusterArn] }),
+    // CreateHsm and DeleteHsm create and delete the HSM's network interface with the caller's permissions.
+    new iam.PolicyStatement({ actions: HSM_NETWORK_ACTIONS, resources: ['*'] }),
+    new iam.PolicyStatement({
+      actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: stripLeadingSlash(parameterName) })],
+    }),
+  ];
 }
 
 /** The ids of the selected subnets: private or isolated, at least two zones, one subnet per zone. */

@@ -96,11 +96,11 @@ export class RotationSchedule extends Construct {
       schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
       target: new targets.LambdaInvoke(this.function, {
         role: schedulerRole,
-        input: scheduler.ScheduleTargetInput.fromObject(<RotationInput>{
+        input: scheduler.ScheduleTargetInput.fromObject(rotationInput({
           AliasName: options.aliasName,
           KeyFamily: options.keyFamily,
           RotationPeriodInDays: options.period.toDays(),
-        }),
+        })),
         retryAttempts: 3,
         maxEventAge: Duration.hours(6),
       }),
@@ -142,4 +142,9 @@ export class RotationSchedule extends Construct {
       reason: 'The schedule may invoke any version of this key\'s rotation function, and nothing else.',
     });
   }
+}
+
+/** The schedule's input to the rotation handler, checked against the contract. */
+function rotationInput(input: RotationInput): RotationInput {
+  return input;
 }

@@ -2,6 +2,7 @@ import { Arn, ArnFormat, CustomResource, Duration, ITaggable, Lazy, Names, Remov
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CustomKeyStoreKeyAttributes, CustomKeyStoreKeyBase, ICustomKeyStoreKey } from './custom-key-store-key-base';
 import { CustomKeyStoreKeyRotation } from './custom-key-store-key-rotation';
@@ -272,8 +273,6 @@ export class CustomKeyStoreKey extends CustomKeyStoreKeyBase implements ITaggabl
     const rotation = validateProps(path, props);
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const pendingWindow = props.pendingWindow ?? Duration.days(DEFAULT_PENDING_WINDOW_DAYS);
     const isXks = props.customKeyStore.customKeyStoreType === CustomKeyStoreType.EXTERNAL_KEY_STORE;
 
     this.customKeyStore = props.customKeyStore;
@@ -293,91 +292,15 @@ export class CustomKeyStoreKey extends CustomKeyStoreKeyBase implements ITaggabl
     });
     const handlerRole = provider.onEventHandler.role!;
 
-    this.policy = new iam.PolicyDocument({
-      statements: [
-        // As KMS's default key policy: IAM policies of the account decide, so the account is never locked out.
-        new iam.PolicyStatement({ sid: 'EnableIamPolicies', actions: ['kms:*'], resources: ['*'], principals: [new iam.AccountRootPrincipal()] }),
-        new iam.PolicyStatement({ sid: 'KmiKeyLifecycle', actions: LIFECYCLE_ACTIONS, resources: ['*'], principals: [handlerRole] }),
-      ],
-    });
-    if (rotation.period) {
-      this.rotationSchedule = new RotationSchedule(this, 'Rotation', {
-        aliasName: this.aliasName,
-        keyFamily: this.keyFamily,
-        period: rotation.period,
-      });
-      this.policy.addStatements(new iam.PolicyStatement({
-        sid: 'KmiScheduledRotation', actions: ROTATION_ACTIONS, resources: ['*'], principals: [this.rotationSchedule.role],
-      }));
-    }
-    this.policy.addStatements(new iam.PolicyStatement({
-      sid: 'ProtectKmiBookkeepingTags',
-      effect: iam.Effect.DENY,
-      actions: ['kms:TagResource', 'kms:UntagResource'],
-      resources: ['*'],
-      principals: [new iam.AnyPrincipal()],
-      conditions: {
-        'ForAnyValue:StringLike': { 'aws:TagKeys': `${KMI_TAG_PREFIX}*` },
-        'ArnNotEquals': { 'aws:PrincipalArn': [handlerRole.roleArn, ...this.rotationSchedule ? [this.rotationSchedule.role.roleArn] : []] },
-      },
-    }));
+    this.rotationSchedule = rotation.period
+      ? new RotationSchedule(this, 'Rotation', { aliasName: this.aliasName, keyFamily: this.keyFamily, period: rotation.period })
+      : undefined;
+    this.policy = keyPolicy(handlerRole, this.rotationSchedule);
     this.duties = new SeparationOfDuties(this);
 
-    const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider, [
-      new iam.PolicyStatement({ actions: ['kms:DescribeCustomKeyStores'], resources: ['*'] }),
-      new iam.PolicyStatement({
-        actions: ['kms:CreateKey'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: {
-            'kms:KeyOrigin': isXks ? 'EXTERNAL_KEY_STORE' : 'AWS_CLOUDHSM',
-            'kms:KeySpec': 'SYMMETRIC_DEFAULT',
-            'kms:KeyUsage': 'ENCRYPT_DECRYPT',
-            [`aws:RequestTag/${TAG_KEY_FAMILY}`]: this.keyFamily,
-          },
-          Bool: { 'kms:MultiRegion': 'false' },
-        },
-      }),
-      // Tags given to CreateKey need kms:TagResource in an IAM policy covering all keys of the account and Region.
-      new iam.PolicyStatement({
-        actions: ['kms:TagResource'],
-        resources: [this.familyKeyArns()],
-        conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEY_FAMILY}`]: this.keyFamily } },
-      }),
-      // The alias side of alias operations; the key side is in the key policy, so only this stack's keys qualify.
-      new iam.PolicyStatement({
-        actions: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
-        resources: [kmsWildcardArn(stack, 'alias/*')],
-      }),
-    ], {
-      'Resource::*': 'kms:CreateKey and kms:DescribeCustomKeyStores have no resource-level permissions; CreateKey is limited by '
-        + 'conditions to symmetric single-Region keys of this store type tagged with this key\'s family.',
-      [nagResourceFinding(stack, this.familyKeyArns())]: 'Tags given to CreateKey need kms:TagResource on all keys of the '
-        + 'account and Region (the key does not exist yet); the statement allows only requests that tag the key with this key\'s family.',
-      [nagResourceFinding(stack, kmsWildcardArn(stack, 'alias/*'))]:
-        'An alias operation needs permission on the alias and on its key; the key side is granted only in this stack\'s key policies, '
-        + 'so the handler can only name, rename or delete aliases of its own keys (an alias rename needs the old and the new name).',
-    });
+    const permissions = this.attachHandlerPermissions(provider, isXks);
 
-    const properties: CustomKeyStoreKeyProperties = {
-      CustomKeyStoreId: props.customKeyStore.customKeyStoreId,
-      CustomKeyStoreType: props.customKeyStore.customKeyStoreType,
-      XksKeyId: isXks ? props.xksKeyId : undefined,
-      AliasName: this.aliasName,
-      Description: props.description ?? `Key in custom key store ${props.customKeyStore.customKeyStoreId} (${this.node.path})`,
-      Policy: sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy),
-      KeyFamily: this.keyFamily,
-      PendingWindowInDays: String(pendingWindow.toDays()),
-      RemovalPolicy: removalPolicyValue(removalPolicy === RemovalPolicy.DESTROY),
-      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as unknown as CustomKeyStoreKeyProperties['Tags'],
-      RotationPeriodInDays: rotation.period ? String(rotation.period.toDays()) : undefined,
-    };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: CUSTOM_KEY_STORE_KEY_RESOURCE_TYPE,
-      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      properties: { ...properties },
-    });
+    const resource = this.createResource(provider, props, rotation, isXks);
     resource.node.addDependency(permissions);
     // The first run needs the key and its alias.
     this.rotationSchedule?.schedule.node.addDependency(resource);
@@ -429,6 +352,71 @@ export class CustomKeyStoreKey extends CustomKeyStoreKeyBase implements ITaggabl
       });
     }
     return this.rotationSchedule.metricErrors(props);
+  }
+
+  /** The handler's permissions for this key, in a policy of their own. */
+  private attachHandlerPermissions(provider: cr.Provider, isXks: boolean): iam.Policy {
+    const stack = Stack.of(this);
+    return attachHandlerPolicy(this, 'HandlerPolicy', provider, [
+      new iam.PolicyStatement({ actions: ['kms:DescribeCustomKeyStores'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: ['kms:CreateKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:KeyOrigin': isXks ? 'EXTERNAL_KEY_STORE' : 'AWS_CLOUDHSM',
+            'kms:KeySpec': 'SYMMETRIC_DEFAULT',
+            'kms:KeyUsage': 'ENCRYPT_DECRYPT',
+            [`aws:RequestTag/${TAG_KEY_FAMILY}`]: this.keyFamily,
+          },
+          Bool: { 'kms:MultiRegion': 'false' },
+        },
+      }),
+      // Tags given to CreateKey need kms:TagResource in an IAM policy covering all keys of the account and Region.
+      new iam.PolicyStatement({
+        actions: ['kms:TagResource'],
+        resources: [this.familyKeyArns()],
+        conditions: { StringEquals: { [`aws:RequestTag/${TAG_KEY_FAMILY}`]: this.keyFamily } },
+      }),
+      // The alias side of alias operations; the key side is in the key policy, so only this stack's keys qualify.
+      new iam.PolicyStatement({
+        actions: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
+        resources: [kmsWildcardArn(stack, 'alias/*')],
+      }),
+    ], {
+      'Resource::*': 'kms:CreateKey and kms:DescribeCustomKeyStores have no resource-level permissions; CreateKey is limited by '
+        + 'conditions to symmetric single-Region keys of this store type tagged with this key\'s family.',
+      [nagResourceFinding(stack, this.familyKeyArns())]: 'Tags given to CreateKey need kms:TagResource on all keys of the '
+        + 'account and Region (the key does not exist yet); the statement allows only requests that tag the key with this key\'s family.',
+      [nagResourceFinding(stack, kmsWildcardArn(stack, 'alias/*'))]:
+        'An alias operation needs permission on the alias and on its key; the key side is granted only in this stack\'s key policies, '
+        + 'so the handler can only name, rename or delete aliases of its own keys (an alias rename needs the old and the new name).',
+    });
+  }
+
+  /** The custom resource that creates the key in the store. */
+  private createResource(provider: cr.Provider, props: CustomKeyStoreKeyProps, rotation: CustomKeyStoreKeyRotation, isXks: boolean): CustomResource {
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const pendingWindow = props.pendingWindow ?? Duration.days(DEFAULT_PENDING_WINDOW_DAYS);
+    const properties: CustomKeyStoreKeyProperties = {
+      CustomKeyStoreId: props.customKeyStore.customKeyStoreId,
+      CustomKeyStoreType: props.customKeyStore.customKeyStoreType,
+      XksKeyId: isXks ? props.xksKeyId : undefined,
+      AliasName: this.aliasName,
+      Description: props.description ?? `Key in custom key store ${props.customKeyStore.customKeyStoreId} (${this.node.path})`,
+      Policy: sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy),
+      KeyFamily: this.keyFamily,
+      PendingWindowInDays: String(pendingWindow.toDays()),
+      RemovalPolicy: removalPolicyValue(removalPolicy === RemovalPolicy.DESTROY),
+      Tags: Lazy.any({ produce: () => this.tags.renderTags() }) as unknown as CustomKeyStoreKeyProperties['Tags'],
+      RotationPeriodInDays: rotation.period ? String(rotation.period.toDays()) : undefined,
+    };
+    return new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: CUSTOM_KEY_STORE_KEY_RESOURCE_TYPE,
+      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      properties: { ...properties },
+    });
   }
 
   protected keyPolicy(): iam.PolicyDocument {
@@ -484,6 +472,34 @@ class AliasedKey extends CustomKeyStoreKeyBase {
   protected refusalPath(): string {
     return this.key.node.path;
   }
+}
+
+/** The key policy of every generation: the account's IAM policies decide, the handler and the rotation manage the key, and only they may change its bookkeeping tags. */
+function keyPolicy(handlerRole: iam.IRole, rotationSchedule: RotationSchedule | undefined): iam.PolicyDocument {
+  const policy = new iam.PolicyDocument({
+    statements: [
+      // As KMS's default key policy: IAM policies of the account decide, so the account is never locked out.
+      new iam.PolicyStatement({ sid: 'EnableIamPolicies', actions: ['kms:*'], resources: ['*'], principals: [new iam.AccountRootPrincipal()] }),
+      new iam.PolicyStatement({ sid: 'KmiKeyLifecycle', actions: LIFECYCLE_ACTIONS, resources: ['*'], principals: [handlerRole] }),
+    ],
+  });
+  if (rotationSchedule) {
+    policy.addStatements(new iam.PolicyStatement({
+      sid: 'KmiScheduledRotation', actions: ROTATION_ACTIONS, resources: ['*'], principals: [rotationSchedule.role],
+    }));
+  }
+  policy.addStatements(new iam.PolicyStatement({
+    sid: 'ProtectKmiBookkeepingTags',
+    effect: iam.Effect.DENY,
+    actions: ['kms:TagResource', 'kms:UntagResource'],
+    resources: ['*'],
+    principals: [new iam.AnyPrincipal()],
+    conditions: {
+      'ForAnyValue:StringLike': { 'aws:TagKeys': `${KMI_TAG_PREFIX}*` },
+      'ArnNotEquals': { 'aws:PrincipalArn': [handlerRole.roleArn, ...rotationSchedule ? [rotationSchedule.role.roleArn] : []] },
+    },
+  }));
+  return policy;
 }
 
 /** `alias/cdk-kmi/<stack>-<path>-<hash>`, unique in the account and Region as the stack name is. */
