@@ -47,33 +47,8 @@ export class RotationSchedule extends Construct {
       description: `Rotates the custom key store key with alias ${options.aliasName}`,
     });
     logGroup.grantWrite(this.role);
-    const familyTag = { StringEquals: { [`aws:RequestTag/${TAG_KEY_FAMILY}`]: options.keyFamily } };
     const anyKeyArn = kmsWildcardArn(stack, 'key/*');
-    const permissions = new iam.Policy(this, 'Policy', {
-      statements: [
-        new iam.PolicyStatement({ actions: ['kms:DescribeCustomKeyStores'], resources: ['*'] }),
-        new iam.PolicyStatement({
-          actions: ['kms:CreateKey'],
-          resources: ['*'],
-          conditions: {
-            StringEquals: {
-              'kms:KeyOrigin': 'AWS_CLOUDHSM',
-              'kms:KeySpec': 'SYMMETRIC_DEFAULT',
-              'kms:KeyUsage': 'ENCRYPT_DECRYPT',
-              ...familyTag.StringEquals,
-            },
-            Bool: { 'kms:MultiRegion': 'false' },
-          },
-        }),
-        // Tags given to CreateKey need kms:TagResource in an IAM policy covering all keys of the account and Region.
-        new iam.PolicyStatement({ actions: ['kms:TagResource'], resources: [anyKeyArn], conditions: familyTag }),
-        // The alias side of UpdateAlias; the key side is in the key policy.
-        new iam.PolicyStatement({
-          actions: ['kms:UpdateAlias'],
-          resources: [stack.formatArn({ service: 'kms', resource: options.aliasName })],
-        }),
-      ],
-    });
+    const permissions = new iam.Policy(this, 'Policy', { statements: rotationStatements(stack, options, anyKeyArn) });
     this.role.attachInlinePolicy(permissions);
 
     this.function = new RotateFunction(this, 'Function', {
@@ -142,6 +117,34 @@ export class RotationSchedule extends Construct {
       reason: 'The schedule may invoke any version of this key\'s rotation function, and nothing else.',
     });
   }
+}
+
+/** What the rotation function may do: create successors of this family in CloudHSM stores, tag them, move this alias. */
+function rotationStatements(stack: Stack, options: RotationScheduleOptions, anyKeyArn: string): iam.PolicyStatement[] {
+  const familyTag = { StringEquals: { [`aws:RequestTag/${TAG_KEY_FAMILY}`]: options.keyFamily } };
+  return [
+    new iam.PolicyStatement({ actions: ['kms:DescribeCustomKeyStores'], resources: ['*'] }),
+    new iam.PolicyStatement({
+      actions: ['kms:CreateKey'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'kms:KeyOrigin': 'AWS_CLOUDHSM',
+          'kms:KeySpec': 'SYMMETRIC_DEFAULT',
+          'kms:KeyUsage': 'ENCRYPT_DECRYPT',
+          ...familyTag.StringEquals,
+        },
+        Bool: { 'kms:MultiRegion': 'false' },
+      },
+    }),
+    // Tags given to CreateKey need kms:TagResource in an IAM policy covering all keys of the account and Region.
+    new iam.PolicyStatement({ actions: ['kms:TagResource'], resources: [anyKeyArn], conditions: familyTag }),
+    // The alias side of UpdateAlias; the key side is in the key policy.
+    new iam.PolicyStatement({
+      actions: ['kms:UpdateAlias'],
+      resources: [stack.formatArn({ service: 'kms', resource: options.aliasName })],
+    }),
+  ];
 }
 
 /** The schedule's input to the rotation handler, checked against the contract. */
