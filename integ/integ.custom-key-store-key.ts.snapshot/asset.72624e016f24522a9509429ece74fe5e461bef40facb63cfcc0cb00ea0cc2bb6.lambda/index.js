@@ -17,19 +17,66 @@ var __copyProps = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/cloudhsm/custom-key-store-key.lambda.ts
-var custom_key_store_key_lambda_exports = {};
-__export(custom_key_store_key_lambda_exports, {
+// src/key-store/key/handler/on-event.lambda.ts
+var on_event_lambda_exports = {};
+__export(on_event_lambda_exports, {
   handler: () => handler,
   onEvent: () => onEvent
 });
-module.exports = __toCommonJS(custom_key_store_key_lambda_exports);
+module.exports = __toCommonJS(on_event_lambda_exports);
 var import_client_kms2 = require("@aws-sdk/client-kms");
 
-// src/cloudhsm/custom-key-store-key-calls.ts
+// src/key-store/key/handler/key-calls.ts
 var import_client_kms = require("@aws-sdk/client-kms");
 
-// src/cloudhsm/custom-key-store-key-tags.ts
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
+}
+
+// src/private/handler-kit/errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+function errorName(error) {
+  return error?.name ?? "";
+}
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send, explain) {
+  try {
+    return await send();
+  } catch (error) {
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
+  }
+}
+
+// src/private/handler-kit/removal-policy.ts
+function isDestroy(value) {
+  return value === "DESTROY" || value === "destroy";
+}
+
+// src/key-store/key/custom-key-store-key-tags.ts
 var KMI_TAG_PREFIX = "cdk-kmi:";
 var TAG_KEY_FAMILY = "cdk-kmi:key-family";
 var TAG_GENERATION = "cdk-kmi:generation";
@@ -38,28 +85,10 @@ var TAG_STACK_ID = "cdk-kmi:stack-id";
 var TAG_LOGICAL_ID = "cdk-kmi:logical-id";
 var TAG_CREATE_REQUEST = "cdk-kmi:create-request";
 
-// src/private/handler-errors.ts
-var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
-function deniedError(permission, error) {
-  const e = error;
-  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
-    return void 0;
-  }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
-}
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    throw deniedError(permission, error) ?? error;
-  }
-}
-
-// src/cloudhsm/custom-key-store-key-calls.ts
+// src/key-store/key/handler/key-calls.ts
 var MAX_GENERATIONS = 1e3;
-var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function errorName(error) {
-  return error?.name ?? "";
+function keyClients() {
+  return defaultClients({ kms: import_client_kms.KMSClient });
 }
 async function describeKey(kms, keyId) {
   try {
@@ -179,12 +208,12 @@ function isKeyId(id) {
   return /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(id);
 }
 
-// src/cloudhsm/custom-key-store-key.lambda.ts
+// src/key-store/key/handler/on-event.lambda.ts
 var REPLACING_PROPERTIES = ["CustomKeyStoreId", "CustomKeyStoreType", "XksKeyId"];
 var ROLLBACK_PENDING_WINDOW_DAYS = 7;
-async function onEvent(event, clients = defaultClients()) {
+async function onEvent(event, clients = keyClients()) {
   const props = event.ResourceProperties;
-  const sleep = clients.sleep ?? realSleep;
+  const sleep = (ms) => clients.clock.sleep(ms);
   switch (event.RequestType) {
     case "Create":
       return create(clients.kms, event, props, sleep);
@@ -201,9 +230,6 @@ async function onEvent(event, clients = defaultClients()) {
   }
 }
 var handler = (event) => onEvent(event);
-function defaultClients() {
-  return { kms: new import_client_kms2.KMSClient({ maxAttempts: 6 }) };
-}
 async function create(kms, event, props, sleep) {
   const requester = { stackId: event.StackId, logicalId: event.LogicalResourceId, requestId: event.RequestId };
   const aliased = await aliasTarget(kms, props.AliasName);
@@ -311,7 +337,7 @@ async function reconcileAlias(kms, chain, oldAlias, newAlias) {
   }
 }
 async function remove(kms, physicalId, props) {
-  if (props.RemovalPolicy !== "DESTROY" || !isKeyId(physicalId)) {
+  if (!isDestroy(props.RemovalPolicy) || !isKeyId(physicalId)) {
     return;
   }
   const chain = await generations(kms, physicalId);

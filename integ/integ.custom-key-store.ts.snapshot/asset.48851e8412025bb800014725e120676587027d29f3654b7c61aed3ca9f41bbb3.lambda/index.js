@@ -17,20 +17,20 @@ var __copyProps = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/cloudhsm/custom-key-store-is-complete.lambda.ts
-var custom_key_store_is_complete_lambda_exports = {};
-__export(custom_key_store_is_complete_lambda_exports, {
+// src/key-store/handler/is-complete.lambda.ts
+var is_complete_lambda_exports = {};
+__export(is_complete_lambda_exports, {
   handler: () => handler,
   isComplete: () => isComplete
 });
-module.exports = __toCommonJS(custom_key_store_is_complete_lambda_exports);
+module.exports = __toCommonJS(is_complete_lambda_exports);
 
-// src/cloudhsm/custom-key-store-handler.ts
+// src/key-store/handler/key-store-calls.ts
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 var import_client_ssm = require("@aws-sdk/client-ssm");
 
-// src/cloudhsm/custom-key-store-connection-errors.ts
+// src/key-store/handler/connection-errors.ts
 var KMSUSER_ERROR_CODES = ["INVALID_CREDENTIALS", "USER_LOCKED_OUT", "USER_LOGGED_IN", "USER_NOT_FOUND"];
 var SET_KMSUSER_PASSWORD = "Set a new kmsuser password in the cluster (CloudHSM CLI, logged in as an admin: `user change-password --username kmsuser --role crypto-user`) and store it in the kmsUserPassword secret";
 var CLOUDHSM = {
@@ -129,29 +129,74 @@ function connectionErrorHelp(kind, code) {
   };
 }
 
-// src/private/handler-errors.ts
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
+}
+
+// src/private/handler-kit/errors.ts
 var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
     return void 0;
   }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send, explain) {
+  try {
+    return await send();
+  } catch (error) {
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
+  }
 }
 
-// src/cloudhsm/custom-key-store-handler.ts
-var SDK_CLIENT_CONFIG = { maxAttempts: 8 };
-function defaultClients() {
-  return {
-    kms: new import_client_kms.KMSClient(SDK_CLIENT_CONFIG),
-    secretsManager: new import_client_secrets_manager.SecretsManagerClient(SDK_CLIENT_CONFIG),
-    ssm: new import_client_ssm.SSMClient(SDK_CLIENT_CONFIG)
-  };
+// src/private/handler-kit/log.ts
+var SECRET_FIELD = /(password|passphrase|secret|secretaccesskey|credential|token|pin|privatekey|private_key)$/i;
+var SECRET_REFERENCE = /(arn|id|name|parametername)$/i;
+var PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+var REDACTED = "[redacted]";
+function redact(value, field = "") {
+  if (field && SECRET_FIELD.test(field) && !SECRET_REFERENCE.test(field)) {
+    return REDACTED;
+  }
+  if (typeof value === "string") {
+    return PRIVATE_KEY.test(value) ? REDACTED : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => redact(v));
+  }
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
+  }
+  return value;
+}
+function log(message, fields = {}) {
+  console.log(JSON.stringify({ message, ...redact(fields) }));
+}
+
+// src/key-store/handler/key-store-calls.ts
+function keyStoreClients() {
+  return defaultClients({ kms: import_client_kms.KMSClient, secrets: import_client_secrets_manager.SecretsManagerClient, ssm: import_client_ssm.SSMClient });
 }
 var DISCONNECT_WAIT_MS = 8 * 6e4;
-function log(message, fields = {}) {
-  console.log(JSON.stringify({ message, ...fields }));
-}
 var ERROR_HINTS = {
   CloudHsmClusterInUseException: "The cluster already serves another custom key store, or shares backup history with a cluster that does; a cluster serves one store.",
   CloudHsmClusterInvalidConfigurationException: "Creating a store, or moving it to another cluster, needs at least two active HSMs in different Availability Zones, private subnets in at least two Availability Zones, and the cluster security group rules (TCP 2223-2225 to itself) unchanged; connecting needs one active HSM.",
@@ -173,34 +218,19 @@ var ERROR_HINTS = {
   ResourceNotFoundException: "The secret does not exist (or was deleted) in this account and Region.",
   ParameterNotFound: "The SSM parameter does not exist in this account and Region."
 };
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    const name = error.name;
-    const message = error.message;
-    const denied = deniedError(permission, error);
-    if (denied) {
-      throw named(name, denied.message);
-    }
-    const hint = ERROR_HINTS[name];
-    if (hint) {
-      throw named(name, `${permission} failed (${name}): ${message} ${hint}`);
-    }
-    throw error;
-  }
-}
-function named(name, message) {
-  const error = new Error(message);
-  error.name = name;
-  return error;
+var withHint = (error, permission) => {
+  const hint = ERROR_HINTS[error.name];
+  return hint ? named(error.name, `${permission} failed (${error.name}): ${error.message} ${hint}`) : void 0;
+};
+function callWithHint(permission, send) {
+  return call(permission, send, withHint);
 }
 async function describeById(kms, id) {
   return describe(kms, { CustomKeyStoreId: id });
 }
 async function describe(kms, input) {
   try {
-    const out = await call("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms.DescribeCustomKeyStoresCommand(input)));
+    const out = await callWithHint("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms.DescribeCustomKeyStoresCommand(input)));
     return out.CustomKeyStores?.[0];
   } catch (error) {
     if (error.name === "CustomKeyStoreNotFoundException") {
@@ -210,7 +240,7 @@ async function describe(kms, input) {
   }
 }
 async function connect(kms, id) {
-  await call("kms:ConnectCustomKeyStore", () => kms.send(new import_client_kms.ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
+  await callWithHint("kms:ConnectCustomKeyStore", () => kms.send(new import_client_kms.ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
   log("connecting", { customKeyStoreId: id });
 }
 function connectionFailedError(store) {
@@ -221,8 +251,8 @@ function connectionFailedError(store) {
   return named("CustomKeyStoreConnectionFailed", `Custom key store ${store.CustomKeyStoreId} (${store.CustomKeyStoreName}) failed to connect: ${code ?? "no error code"}. ${help.meaning} To fix: ${help.fix} The store stays FAILED (its keys unusable) until a deployment reaches it, which ${again}.`);
 }
 
-// src/cloudhsm/custom-key-store-is-complete.lambda.ts
-async function isComplete(event, clients = defaultClients()) {
+// src/key-store/handler/is-complete.lambda.ts
+async function isComplete(event, clients = keyStoreClients()) {
   if (event.RequestType === "Delete") {
     return { IsComplete: true };
   }

@@ -17,16 +17,16 @@ var __copyProps = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/cloudhsm/custom-key-store.lambda.ts
-var custom_key_store_lambda_exports = {};
-__export(custom_key_store_lambda_exports, {
+// src/key-store/handler/on-event.lambda.ts
+var on_event_lambda_exports = {};
+__export(on_event_lambda_exports, {
   handler: () => handler,
   onEvent: () => onEvent
 });
-module.exports = __toCommonJS(custom_key_store_lambda_exports);
+module.exports = __toCommonJS(on_event_lambda_exports);
 var import_client_kms2 = require("@aws-sdk/client-kms");
 
-// src/cloudhsm/custom-key-store-connection-errors.ts
+// src/key-store/handler/connection-errors.ts
 var KMSUSER_ERROR_CODES = ["INVALID_CREDENTIALS", "USER_LOCKED_OUT", "USER_LOGGED_IN", "USER_NOT_FOUND"];
 var SET_KMSUSER_PASSWORD = "Set a new kmsuser password in the cluster (CloudHSM CLI, logged in as an admin: `user change-password --username kmsuser --role crypto-user`) and store it in the kmsUserPassword secret";
 var CLOUDHSM = {
@@ -115,39 +115,85 @@ var XKS = {
   }
 };
 
-// src/cloudhsm/custom-key-store-handler.ts
+// src/key-store/handler/key-store-calls.ts
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 var import_client_ssm = require("@aws-sdk/client-ssm");
 
-// src/private/handler-errors.ts
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
+}
+
+// src/private/handler-kit/errors.ts
 var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
     return void 0;
   }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send, explain) {
+  try {
+    return await send();
+  } catch (error) {
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
+  }
 }
 
-// src/cloudhsm/custom-key-store-handler.ts
-var SDK_CLIENT_CONFIG = { maxAttempts: 8 };
-function defaultClients() {
-  return {
-    kms: new import_client_kms.KMSClient(SDK_CLIENT_CONFIG),
-    secretsManager: new import_client_secrets_manager.SecretsManagerClient(SDK_CLIENT_CONFIG),
-    ssm: new import_client_ssm.SSMClient(SDK_CLIENT_CONFIG)
-  };
+// src/private/handler-kit/log.ts
+var SECRET_FIELD = /(password|passphrase|secret|secretaccesskey|credential|token|pin|privatekey|private_key)$/i;
+var SECRET_REFERENCE = /(arn|id|name|parametername)$/i;
+var PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+var REDACTED = "[redacted]";
+function redact(value, field = "") {
+  if (field && SECRET_FIELD.test(field) && !SECRET_REFERENCE.test(field)) {
+    return REDACTED;
+  }
+  if (typeof value === "string") {
+    return PRIVATE_KEY.test(value) ? REDACTED : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => redact(v));
+  }
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
+  }
+  return value;
 }
-var SYSTEM_CLOCK = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-};
+function log(message, fields = {}) {
+  console.log(JSON.stringify({ message, ...redact(fields) }));
+}
+
+// src/private/handler-kit/removal-policy.ts
+function isDestroy(value) {
+  return value === "DESTROY" || value === "destroy";
+}
+
+// src/key-store/handler/key-store-calls.ts
+function keyStoreClients() {
+  return defaultClients({ kms: import_client_kms.KMSClient, secrets: import_client_secrets_manager.SecretsManagerClient, ssm: import_client_ssm.SSMClient });
+}
 var DISCONNECT_WAIT_MS = 8 * 6e4;
 var POLL_INTERVAL_MS = 5e3;
-function log(message, fields = {}) {
-  console.log(JSON.stringify({ message, ...fields }));
-}
 var ERROR_HINTS = {
   CloudHsmClusterInUseException: "The cluster already serves another custom key store, or shares backup history with a cluster that does; a cluster serves one store.",
   CloudHsmClusterInvalidConfigurationException: "Creating a store, or moving it to another cluster, needs at least two active HSMs in different Availability Zones, private subnets in at least two Availability Zones, and the cluster security group rules (TCP 2223-2225 to itself) unchanged; connecting needs one active HSM.",
@@ -169,27 +215,12 @@ var ERROR_HINTS = {
   ResourceNotFoundException: "The secret does not exist (or was deleted) in this account and Region.",
   ParameterNotFound: "The SSM parameter does not exist in this account and Region."
 };
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    const name = error.name;
-    const message = error.message;
-    const denied = deniedError(permission, error);
-    if (denied) {
-      throw named(name, denied.message);
-    }
-    const hint = ERROR_HINTS[name];
-    if (hint) {
-      throw named(name, `${permission} failed (${name}): ${message} ${hint}`);
-    }
-    throw error;
-  }
-}
-function named(name, message) {
-  const error = new Error(message);
-  error.name = name;
-  return error;
+var withHint = (error, permission) => {
+  const hint = ERROR_HINTS[error.name];
+  return hint ? named(error.name, `${permission} failed (${error.name}): ${error.message} ${hint}`) : void 0;
+};
+function callWithHint(permission, send) {
+  return call(permission, send, withHint);
 }
 async function describeById(kms, id) {
   return describe(kms, { CustomKeyStoreId: id });
@@ -199,7 +230,7 @@ async function describeByName(kms, name) {
 }
 async function describe(kms, input) {
   try {
-    const out = await call("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms.DescribeCustomKeyStoresCommand(input)));
+    const out = await callWithHint("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms.DescribeCustomKeyStoresCommand(input)));
     return out.CustomKeyStores?.[0];
   } catch (error) {
     if (error.name === "CustomKeyStoreNotFoundException") {
@@ -209,22 +240,22 @@ async function describe(kms, input) {
   }
 }
 async function connect(kms, id) {
-  await call("kms:ConnectCustomKeyStore", () => kms.send(new import_client_kms.ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
+  await callWithHint("kms:ConnectCustomKeyStore", () => kms.send(new import_client_kms.ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
   log("connecting", { customKeyStoreId: id });
 }
 async function update(kms, id, changes) {
-  await call("kms:UpdateCustomKeyStore", () => kms.send(new import_client_kms.UpdateCustomKeyStoreCommand({ CustomKeyStoreId: id, ...changes })));
+  await callWithHint("kms:UpdateCustomKeyStore", () => kms.send(new import_client_kms.UpdateCustomKeyStoreCommand({ CustomKeyStoreId: id, ...changes })));
   log("updated", { customKeyStoreId: id, settings: Object.keys(changes) });
 }
 async function disconnectAndWait(clients, store) {
   const id = store.CustomKeyStoreId;
-  const clock = clients.clock ?? SYSTEM_CLOCK;
+  const { clock } = clients;
   if (store.ConnectionState === "DISCONNECTED") {
     return;
   }
   if (store.ConnectionState !== "DISCONNECTING") {
     try {
-      await call("kms:DisconnectCustomKeyStore", () => clients.kms.send(new import_client_kms.DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
+      await callWithHint("kms:DisconnectCustomKeyStore", () => clients.kms.send(new import_client_kms.DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: id })));
       log("disconnecting", { customKeyStoreId: id, from: store.ConnectionState });
     } catch (error) {
       if (error.name !== "CustomKeyStoreInvalidStateException") {
@@ -247,8 +278,8 @@ async function disconnectAndWait(clients, store) {
     await clock.sleep(POLL_INTERVAL_MS);
   }
 }
-async function readKmsUserPassword(secretsManager, secretArn) {
-  const value = await readSecret(secretsManager, secretArn, "the kmsuser password");
+async function readKmsUserPassword(secrets, secretArn) {
+  const value = await readSecret(secrets, secretArn, "the kmsuser password");
   let password = value;
   const json = parseJsonObject(value);
   if (json) {
@@ -262,8 +293,8 @@ async function readKmsUserPassword(secretsManager, secretArn) {
   }
   return password;
 }
-async function readXksCredential(secretsManager, secretArn) {
-  const value = await readSecret(secretsManager, secretArn, "the external key store proxy credential");
+async function readXksCredential(secrets, secretArn) {
+  const value = await readSecret(secrets, secretArn, "the external key store proxy credential");
   const json = parseJsonObject(value);
   const shape = 'JSON {"accessKeyId": "<20-30 characters A-Z, 2-7>", "secretAccessKey": "<43-64 characters a-z, A-Z, 0-9, /, +, =>"}';
   if (!json || typeof json.accessKeyId !== "string" || typeof json.secretAccessKey !== "string") {
@@ -279,15 +310,15 @@ async function readXksCredential(secretsManager, secretArn) {
   return { AccessKeyId: json.accessKeyId, RawSecretAccessKey: json.secretAccessKey };
 }
 async function readTrustAnchor(ssm, parameterName) {
-  const out = await call("ssm:GetParameter", () => ssm.send(new import_client_ssm.GetParameterCommand({ Name: parameterName })));
+  const out = await callWithHint("ssm:GetParameter", () => ssm.send(new import_client_ssm.GetParameterCommand({ Name: parameterName })));
   const pem = out.Parameter?.Value?.trim() ?? "";
   if (!pem.startsWith("-----BEGIN CERTIFICATE-----") || pem.length > 5e3) {
     throw new Error(`SSM parameter ${parameterName} must hold the cluster's trust anchor certificate in PEM (-----BEGIN CERTIFICATE----- ..., at most 5000 characters); it holds ${pem.length} characters that are not one.`);
   }
   return pem;
 }
-async function readSecret(secretsManager, secretArn, what) {
-  const out = await call("secretsmanager:GetSecretValue", () => secretsManager.send(new import_client_secrets_manager.GetSecretValueCommand({ SecretId: secretArn })));
+async function readSecret(secrets, secretArn, what) {
+  const out = await callWithHint("secretsmanager:GetSecretValue", () => secrets.send(new import_client_secrets_manager.GetSecretValueCommand({ SecretId: secretArn })));
   if (typeof out.SecretString !== "string") {
     throw new Error(`Secret ${secretArn} has no string value; store ${what} as text.`);
   }
@@ -305,8 +336,8 @@ function parseJsonObject(text) {
   }
 }
 
-// src/cloudhsm/custom-key-store.lambda.ts
-async function onEvent(event, clients = defaultClients()) {
+// src/key-store/handler/on-event.lambda.ts
+async function onEvent(event, clients = keyStoreClients()) {
   const props = event.ResourceProperties;
   switch (event.RequestType) {
     case "Create":
@@ -341,7 +372,7 @@ async function createOrTakeOver(clients, props) {
   const request = await createRequest(clients, props);
   let id;
   try {
-    const out = await call("kms:CreateCustomKeyStore", () => clients.kms.send(new import_client_kms2.CreateCustomKeyStoreCommand(request)));
+    const out = await callWithHint("kms:CreateCustomKeyStore", () => clients.kms.send(new import_client_kms2.CreateCustomKeyStoreCommand(request)));
     id = out.CustomKeyStoreId;
   } catch (error) {
     const raced = error.name === "CustomKeyStoreNameInUseException" && await describeByName(clients.kms, props.CustomKeyStoreName);
@@ -361,7 +392,7 @@ async function createRequest(clients, props) {
       CustomKeyStoreType: "AWS_CLOUDHSM",
       CloudHsmClusterId: props.CloudHsmClusterId,
       TrustAnchorCertificate: await readTrustAnchor(clients.ssm, props.TrustAnchorParameterName),
-      KeyStorePassword: await readKmsUserPassword(clients.secretsManager, props.KmsUserPasswordSecretArn)
+      KeyStorePassword: await readKmsUserPassword(clients.secrets, props.KmsUserPasswordSecretArn)
     };
   }
   return {
@@ -372,7 +403,7 @@ async function createRequest(clients, props) {
     XksProxyConnectivity: props.XksProxyConnectivity,
     XksProxyVpcEndpointServiceName: props.XksProxyVpcEndpointServiceName,
     XksProxyVpcEndpointServiceOwner: props.XksProxyVpcEndpointServiceOwner,
-    XksProxyAuthenticationCredential: await readXksCredential(clients.secretsManager, props.XksProxyCredentialSecretArn)
+    XksProxyAuthenticationCredential: await readXksCredential(clients.secrets, props.XksProxyCredentialSecretArn)
   };
 }
 async function takeOver(clients, store, props) {
@@ -420,7 +451,7 @@ async function converge(clients, store, props, secretChanged) {
       Object.assign(offline, { CloudHsmClusterId: props.CloudHsmClusterId });
     }
     if (secretChanged || failedCode && KMSUSER_ERROR_CODES.includes(failedCode)) {
-      Object.assign(offline, { KeyStorePassword: await readKmsUserPassword(clients.secretsManager, props.KmsUserPasswordSecretArn) });
+      Object.assign(offline, { KeyStorePassword: await readKmsUserPassword(clients.secrets, props.KmsUserPasswordSecretArn) });
     }
   } else {
     const xks = store.XksProxyConfiguration ?? {};
@@ -441,7 +472,7 @@ async function converge(clients, store, props, secretChanged) {
     if (xks.UriPath !== props.XksProxyUriPath) {
       Object.assign(inPlace, { XksProxyUriPath: props.XksProxyUriPath });
     }
-    const credential = await readXksCredential(clients.secretsManager, props.XksProxyCredentialSecretArn);
+    const credential = await readXksCredential(clients.secrets, props.XksProxyCredentialSecretArn);
     if (secretChanged || failedCode === "INVALID_CREDENTIALS" || xks.AccessKeyId !== credential.AccessKeyId) {
       Object.assign(inPlace, { XksProxyAuthenticationCredential: credential });
     }
@@ -482,7 +513,7 @@ async function connectUnlessConnected(clients, store) {
   }
 }
 async function deleteStore(clients, id, props) {
-  if (props.RemovalPolicy !== "destroy") {
+  if (!isDestroy(props.RemovalPolicy)) {
     log("retained", { customKeyStoreId: id });
     return;
   }
@@ -501,7 +532,7 @@ async function deleteStore(clients, id, props) {
   }
   await disconnectAndWait(clients, store);
   try {
-    await call("kms:DeleteCustomKeyStore", () => clients.kms.send(new import_client_kms2.DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })));
+    await callWithHint("kms:DeleteCustomKeyStore", () => clients.kms.send(new import_client_kms2.DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })));
     log("deleted", { customKeyStoreId: id });
   } catch (error) {
     const name = error.name;
@@ -520,7 +551,7 @@ async function keysIn(kms, id) {
   let undescribed = 0;
   let marker;
   do {
-    const page = await call("kms:ListKeys", () => kms.send(new import_client_kms2.ListKeysCommand({ Limit: 1e3, Marker: marker })));
+    const page = await callWithHint("kms:ListKeys", () => kms.send(new import_client_kms2.ListKeysCommand({ Limit: 1e3, Marker: marker })));
     const ids = (page.Keys ?? []).map((k) => k.KeyId);
     for (let i = 0; i < ids.length; i += 10) {
       const batch = await Promise.all(ids.slice(i, i + 10).map(async (keyId) => {

@@ -19588,55 +19588,80 @@ var require_x509_cjs = __commonJS({
   }
 });
 
-// src/cloudhsm/cloudhsm-cluster.lambda.ts
-var cloudhsm_cluster_lambda_exports = {};
-__export(cloudhsm_cluster_lambda_exports, {
+// src/cloudhsm/cluster/handler/on-event.lambda.ts
+var on_event_lambda_exports = {};
+__export(on_event_lambda_exports, {
   handler: () => handler,
   onEvent: () => onEvent
 });
-module.exports = __toCommonJS(cloudhsm_cluster_lambda_exports);
+module.exports = __toCommonJS(on_event_lambda_exports);
 
-// src/cloudhsm/handler/clients.ts
+// src/cloudhsm/cluster/handler/cluster-api.ts
 var import_client_acm_pca = require("@aws-sdk/client-acm-pca");
 var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 var import_client_ssm = require("@aws-sdk/client-ssm");
-function defaultClients() {
-  return {
-    cloudhsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}),
-    kms: new import_client_kms.KMSClient({}),
-    secrets: new import_client_secrets_manager.SecretsManagerClient({}),
-    ssm: new import_client_ssm.SSMClient({}),
-    pca: new import_client_acm_pca.ACMPCAClient({}),
-    now: () => /* @__PURE__ */ new Date()
-  };
+
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
 }
 
-// src/cloudhsm/handler/cluster-api.ts
-var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
-var import_client_kms2 = require("@aws-sdk/client-kms");
-
-// src/private/handler-errors.ts
+// src/private/handler-kit/errors.ts
 var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
     return void 0;
   }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
 }
-async function call(permission, send) {
+async function call(permission, send, explain) {
   try {
     return await send();
   } catch (error) {
-    throw deniedError(permission, error) ?? error;
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
   }
 }
 
-// src/cloudhsm/handler/cluster-api.ts
-var HSMS_RESOURCE_TYPE = "Custom::KmiCloudHsmHsms";
-var INITIALIZATION_RESOURCE_TYPE = "Custom::KmiCloudHsmInitialization";
+// src/private/handler-kit/removal-policy.ts
+function isDestroy(value) {
+  return value === "DESTROY" || value === "destroy";
+}
+
+// src/private/handler-kit/results.ts
+function byResourceType(routes) {
+  return async (event, clients) => {
+    const route2 = routes[event.ResourceType];
+    if (!route2) {
+      throw new Error(`This handler serves ${Object.keys(routes).join(" and ")}, not ${event.ResourceType}.`);
+    }
+    return route2(event, clients);
+  };
+}
+
+// src/cloudhsm/cluster/handler/cluster-api.ts
+function clusterClients() {
+  return defaultClients({ cloudhsm: import_client_cloudhsm_v2.CloudHSMV2Client, kms: import_client_kms.KMSClient, secrets: import_client_secrets_manager.SecretsManagerClient, ssm: import_client_ssm.SSMClient, pca: import_client_acm_pca.ACMPCAClient });
+}
 var WAIT_LIMIT_MS = 55 * 60 * 1e3;
 var GONE_HSM_STATES = ["DELETE_IN_PROGRESS", "DELETED"];
 var GONE_CLUSTER_STATES = ["DELETE_IN_PROGRESS", "DELETED"];
@@ -19648,7 +19673,7 @@ function clusterIdOf(value) {
   return id;
 }
 async function describeCluster(cloudhsm, clusterId) {
-  const described = await call("cloudhsm:DescribeClusters", () => cloudhsm.send(new import_client_cloudhsm_v22.DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } })));
+  const described = await call("cloudhsm:DescribeClusters", () => cloudhsm.send(new import_client_cloudhsm_v2.DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } })));
   return (described.Clusters ?? []).find((c) => c.ClusterId === clusterId);
 }
 async function requireCluster(cloudhsm, clusterId) {
@@ -19671,7 +19696,7 @@ function describeStates(cluster) {
 }
 async function deleteHsm(cloudhsm, clusterId, hsmId) {
   try {
-    await call("cloudhsm:DeleteHsm", () => cloudhsm.send(new import_client_cloudhsm_v22.DeleteHsmCommand({ ClusterId: clusterId, HsmId: hsmId })));
+    await call("cloudhsm:DeleteHsm", () => cloudhsm.send(new import_client_cloudhsm_v2.DeleteHsmCommand({ ClusterId: clusterId, HsmId: hsmId })));
   } catch (error) {
     if (error.name !== "CloudHsmResourceNotFoundException") {
       throw error;
@@ -19682,7 +19707,7 @@ async function customKeyStoresUsing(kms, clusterId) {
   const ids = [];
   let marker;
   do {
-    const page = await call("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms2.DescribeCustomKeyStoresCommand({ Marker: marker })));
+    const page = await call("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms.DescribeCustomKeyStoresCommand({ Marker: marker })));
     for (const store of page.CustomKeyStores ?? []) {
       if (store.CloudHsmClusterId === clusterId && store.CustomKeyStoreId) {
         ids.push(store.CustomKeyStoreId);
@@ -19702,16 +19727,34 @@ function deadlineFrom(nowMs) {
   return String(nowMs + WAIT_LIMIT_MS);
 }
 
-// src/cloudhsm/handler/hsms.ts
-var import_client_cloudhsm_v23 = require("@aws-sdk/client-cloudhsm-v2");
+// src/cloudhsm/cluster/handler/hsms.ts
+var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
+
+// src/cloudhsm/cluster/handler/resource-properties.ts
+var HSMS_RESOURCE_TYPE = "Custom::KmiCloudHsmHsms";
+var INITIALIZATION_RESOURCE_TYPE = "Custom::KmiCloudHsmInitialization";
+function hsmsPhysicalId(clusterId) {
+  return `${clusterId}/hsms`;
+}
+function clusterIdOfHsms(physicalId) {
+  return /^(cluster-[2-7a-zA-Z]{11,16})\/hsms$/.exec(physicalId)?.[1];
+}
+function initializationPhysicalId(clusterId) {
+  return `${clusterId}/initialization`;
+}
+function clusterIdOfInitialization(physicalId) {
+  return /^(cluster-[2-7a-zA-Z]{11,16})\/initialization$/.exec(physicalId)?.[1];
+}
+
+// src/cloudhsm/cluster/handler/hsms.ts
 var MAX_HSM_COUNT = 32;
 var APPEARANCE_GRACE_MS = 5 * 60 * 1e3;
 async function onHsmsEvent(event, clients) {
   const props = event.ResourceProperties;
-  const now = clients.now().getTime();
+  const now = clients.clock.now();
   if (event.RequestType === "Delete") {
-    const clusterId2 = clusterIdOfPhysical(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
-    if (props.RemovalPolicy === "DESTROY") {
+    const clusterId2 = clusterIdOfHsms(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
+    if (isDestroy(props.RemovalPolicy)) {
       await deleteAllHsms(clients, clusterId2);
     }
     return { PhysicalResourceId: event.PhysicalResourceId, Data: { ClusterId: clusterId2, Deadline: deadlineFrom(now) } };
@@ -19729,12 +19772,12 @@ async function onHsmsEvent(event, clients) {
   }
   const created = [];
   for (const zone of chooseZones(clusterZones(cluster), live, Math.max(0, desired - live.length))) {
-    const response = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v23.CreateHsmCommand({ ClusterId: clusterId, AvailabilityZone: zone })));
+    const response = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v22.CreateHsmCommand({ ClusterId: clusterId, AvailabilityZone: zone })));
     created.push(response.Hsm.HsmId);
   }
   const kept = live.filter((hsm) => !deleting.includes(hsm)).map((hsm) => hsm.HsmId);
   return {
-    PhysicalResourceId: physicalIdOf(clusterId),
+    PhysicalResourceId: hsmsPhysicalId(clusterId),
     Data: {
       ClusterId: clusterId,
       HsmIds: [...kept, ...created].join(","),
@@ -19753,13 +19796,6 @@ async function deleteAllHsms(clients, clusterId) {
   for (const hsm of liveHsms(cluster)) {
     await deleteHsm(clients.cloudhsm, clusterId, hsm.HsmId);
   }
-}
-function physicalIdOf(clusterId) {
-  return `${clusterId}/hsms`;
-}
-function clusterIdOfPhysical(physicalId) {
-  const match = /^(cluster-[2-7a-zA-Z]{11,16})\/hsms$/.exec(physicalId);
-  return match?.[1];
 }
 function parseHsmCount(value) {
   const count = Number(value);
@@ -19800,13 +19836,13 @@ function rank(hsm) {
   return hsm.State === "ACTIVE" ? 1 : 0;
 }
 
-// src/cloudhsm/handler/initialization.ts
+// src/cloudhsm/cluster/handler/initialization.ts
 var import_client_acm_pca2 = require("@aws-sdk/client-acm-pca");
-var import_client_cloudhsm_v24 = require("@aws-sdk/client-cloudhsm-v2");
+var import_client_cloudhsm_v23 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_secrets_manager2 = require("@aws-sdk/client-secrets-manager");
 var import_client_ssm2 = require("@aws-sdk/client-ssm");
 
-// src/cloudhsm/handler/trust-anchor-pki.ts
+// src/cloudhsm/cluster/handler/trust-anchor-pki.ts
 var import_reflect_metadata = __toESM(require_Reflect());
 var import_node_crypto = require("node:crypto");
 var x509 = __toESM(require_x509_cjs());
@@ -19916,14 +19952,14 @@ function serialNumber() {
   return bytes.toString("hex");
 }
 
-// src/cloudhsm/handler/initialization.ts
+// src/cloudhsm/cluster/handler/initialization.ts
 var DEFAULT_VALIDITY_DAYS = 3652;
 async function onInitializationEvent(event, clients) {
   const props = event.ResourceProperties;
-  const now = clients.now();
+  const now = new Date(clients.clock.now());
   if (event.RequestType === "Delete") {
-    const clusterId2 = clusterIdOfPhysical2(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
-    if (props.RemovalPolicy === "DESTROY") {
+    const clusterId2 = clusterIdOfInitialization(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
+    if (isDestroy(props.RemovalPolicy)) {
       await deleteAllHsms(clients, clusterId2);
       await deleteParameterOf(clients, props.TrustAnchorParameterName, clusterId2);
     }
@@ -19940,7 +19976,7 @@ async function onInitializationEvent(event, clients) {
   if (cluster.State === "UNINITIALIZED" && (cluster.Hsms ?? []).length === 0) {
     data.FirstHsmId = await createFirstHsm(clients, cluster);
   }
-  return { PhysicalResourceId: physicalIdOf2(clusterId), Data: data };
+  return { PhysicalResourceId: initializationPhysicalId(clusterId), Data: data };
 }
 async function prepareTrustAnchor(clients, props, now) {
   switch (props.TrustAnchor) {
@@ -20009,7 +20045,7 @@ async function createFirstHsm(clients, cluster) {
   if (!zone) {
     throw new Error(`Cluster ${cluster.ClusterId} has no subnets: there is no Availability Zone to create its first HSM in.`);
   }
-  const created = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v24.CreateHsmCommand({ ClusterId: cluster.ClusterId, AvailabilityZone: zone })));
+  const created = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v23.CreateHsmCommand({ ClusterId: cluster.ClusterId, AvailabilityZone: zone })));
   return created.Hsm?.HsmId ?? "";
 }
 function parameterDescription(clusterId) {
@@ -20031,23 +20067,14 @@ async function deleteParameterOf(clients, name, clusterId) {
     }
   }
 }
-function physicalIdOf2(clusterId) {
-  return `${clusterId}/initialization`;
-}
-function clusterIdOfPhysical2(physicalId) {
-  return /^(cluster-[2-7a-zA-Z]{11,16})\/initialization$/.exec(physicalId)?.[1];
-}
 
-// src/cloudhsm/cloudhsm-cluster.lambda.ts
-async function onEvent(event, clients = defaultClients()) {
-  switch (event.ResourceType) {
-    case HSMS_RESOURCE_TYPE:
-      return onHsmsEvent(event, clients);
-    case INITIALIZATION_RESOURCE_TYPE:
-      return onInitializationEvent(event, clients);
-    default:
-      throw new Error(`This handler serves ${HSMS_RESOURCE_TYPE} and ${INITIALIZATION_RESOURCE_TYPE}, not ${event.ResourceType}.`);
-  }
+// src/cloudhsm/cluster/handler/on-event.lambda.ts
+var route = byResourceType({
+  [HSMS_RESOURCE_TYPE]: onHsmsEvent,
+  [INITIALIZATION_RESOURCE_TYPE]: onInitializationEvent
+});
+async function onEvent(event, clients = clusterClients()) {
+  return route(event, clients);
 }
 var handler = (event) => onEvent(event);
 // Annotate the CommonJS export names for ESM import in node:

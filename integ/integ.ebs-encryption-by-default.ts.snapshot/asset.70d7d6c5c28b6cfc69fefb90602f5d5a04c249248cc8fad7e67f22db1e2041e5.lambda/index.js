@@ -17,36 +17,17 @@ var __copyProps = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/ebs/ebs-encryption-by-default.lambda.ts
-var ebs_encryption_by_default_lambda_exports = {};
-__export(ebs_encryption_by_default_lambda_exports, {
+// src/ebs/encryption-by-default/handler/on-event.lambda.ts
+var on_event_lambda_exports = {};
+__export(on_event_lambda_exports, {
   handler: () => handler,
-  onEvent: () => onEvent,
-  parsePhysicalId: () => parsePhysicalId,
-  physicalId: () => physicalId
+  onEvent: () => onEvent
 });
-module.exports = __toCommonJS(ebs_encryption_by_default_lambda_exports);
+module.exports = __toCommonJS(on_event_lambda_exports);
 var import_client_ec2 = require("@aws-sdk/client-ec2");
 var import_client_kms = require("@aws-sdk/client-kms");
 
-// src/private/handler-errors.ts
-var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
-function deniedError(permission, error) {
-  const e = error;
-  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
-    return void 0;
-  }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
-}
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    throw deniedError(permission, error) ?? error;
-  }
-}
-
-// src/ebs/ebs-encryption-by-default.lambda.ts
+// src/ebs/encryption-by-default/handler/resource-properties.ts
 var ID_PREFIX = "ebs-encryption-by-default";
 function physicalId(previous) {
   return `${ID_PREFIX}|${previous.enabled ? "enabled" : "disabled"}|${previous.kmsKeyId}`;
@@ -58,7 +39,48 @@ function parsePhysicalId(id) {
   }
   return { enabled: enabled === "enabled", kmsKeyId: key.join("|") };
 }
-async function onEvent(event, clients = defaultClients()) {
+
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
+}
+
+// src/private/handler-kit/errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send, explain) {
+  try {
+    return await send();
+  } catch (error) {
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
+  }
+}
+
+// src/ebs/encryption-by-default/handler/on-event.lambda.ts
+async function onEvent(event, clients = defaultClients({ ec2: import_client_ec2.EC2Client, kms: import_client_kms.KMSClient })) {
   const props = event.ResourceProperties;
   switch (event.RequestType) {
     case "Create": {
@@ -80,9 +102,6 @@ async function onEvent(event, clients = defaultClients()) {
   }
 }
 var handler = (event) => onEvent(event);
-function defaultClients() {
-  return { ec2: new import_client_ec2.EC2Client({}), kms: new import_client_kms.KMSClient({}) };
-}
 async function readState(ec2) {
   const enabled = await call("ec2:GetEbsEncryptionByDefault", () => ec2.send(new import_client_ec2.GetEbsEncryptionByDefaultCommand({})));
   const key = await call("ec2:GetEbsDefaultKmsKeyId", () => ec2.send(new import_client_ec2.GetEbsDefaultKmsKeyIdCommand({})));
@@ -111,7 +130,5 @@ async function restore(ec2, previous) {
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   handler,
-  onEvent,
-  parsePhysicalId,
-  physicalId
+  onEvent
 });

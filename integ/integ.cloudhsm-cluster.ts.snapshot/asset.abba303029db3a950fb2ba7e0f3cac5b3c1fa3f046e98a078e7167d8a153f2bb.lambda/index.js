@@ -19588,56 +19588,81 @@ var require_x509_cjs = __commonJS({
   }
 });
 
-// src/cloudhsm/cloudhsm-cluster-is-complete.lambda.ts
-var cloudhsm_cluster_is_complete_lambda_exports = {};
-__export(cloudhsm_cluster_is_complete_lambda_exports, {
+// src/cloudhsm/cluster/handler/is-complete.lambda.ts
+var is_complete_lambda_exports = {};
+__export(is_complete_lambda_exports, {
   handler: () => handler,
   isComplete: () => isComplete
 });
-module.exports = __toCommonJS(cloudhsm_cluster_is_complete_lambda_exports);
+module.exports = __toCommonJS(is_complete_lambda_exports);
 
-// src/cloudhsm/handler/clients.ts
+// src/cloudhsm/cluster/handler/cluster-api.ts
 var import_client_acm_pca = require("@aws-sdk/client-acm-pca");
 var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 var import_client_ssm = require("@aws-sdk/client-ssm");
-function defaultClients() {
-  return {
-    cloudhsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}),
-    kms: new import_client_kms.KMSClient({}),
-    secrets: new import_client_secrets_manager.SecretsManagerClient({}),
-    ssm: new import_client_ssm.SSMClient({}),
-    pca: new import_client_acm_pca.ACMPCAClient({}),
-    now: () => /* @__PURE__ */ new Date()
-  };
+
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
 }
-var NOT_YET = { IsComplete: false };
 
-// src/cloudhsm/handler/cluster-api.ts
-var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
-var import_client_kms2 = require("@aws-sdk/client-kms");
-
-// src/private/handler-errors.ts
+// src/private/handler-kit/errors.ts
 var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
     return void 0;
   }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
 }
-async function call(permission, send) {
+async function call(permission, send, explain) {
   try {
     return await send();
   } catch (error) {
-    throw deniedError(permission, error) ?? error;
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
   }
 }
 
-// src/cloudhsm/handler/cluster-api.ts
-var HSMS_RESOURCE_TYPE = "Custom::KmiCloudHsmHsms";
-var INITIALIZATION_RESOURCE_TYPE = "Custom::KmiCloudHsmInitialization";
+// src/private/handler-kit/removal-policy.ts
+function isDestroy(value) {
+  return value === "DESTROY" || value === "destroy";
+}
+
+// src/private/handler-kit/results.ts
+var NOT_YET = { IsComplete: false };
+function byResourceType(routes) {
+  return async (event, clients) => {
+    const route2 = routes[event.ResourceType];
+    if (!route2) {
+      throw new Error(`This handler serves ${Object.keys(routes).join(" and ")}, not ${event.ResourceType}.`);
+    }
+    return route2(event, clients);
+  };
+}
+
+// src/cloudhsm/cluster/handler/cluster-api.ts
+function clusterClients() {
+  return defaultClients({ cloudhsm: import_client_cloudhsm_v2.CloudHSMV2Client, kms: import_client_kms.KMSClient, secrets: import_client_secrets_manager.SecretsManagerClient, ssm: import_client_ssm.SSMClient, pca: import_client_acm_pca.ACMPCAClient });
+}
 var WAIT_LIMIT_MS = 55 * 60 * 1e3;
 var GONE_HSM_STATES = ["DELETE_IN_PROGRESS", "DELETED"];
 var GONE_CLUSTER_STATES = ["DELETE_IN_PROGRESS", "DELETED"];
@@ -19650,7 +19675,7 @@ function clusterIdOf(value) {
   return id;
 }
 async function describeCluster(cloudhsm, clusterId) {
-  const described = await call("cloudhsm:DescribeClusters", () => cloudhsm.send(new import_client_cloudhsm_v22.DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } })));
+  const described = await call("cloudhsm:DescribeClusters", () => cloudhsm.send(new import_client_cloudhsm_v2.DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } })));
   return (described.Clusters ?? []).find((c) => c.ClusterId === clusterId);
 }
 async function requireCluster(cloudhsm, clusterId) {
@@ -19678,15 +19703,21 @@ function pastDeadline(deadline, nowMs) {
   return deadline !== void 0 && Number(deadline) > 0 && nowMs > Number(deadline);
 }
 
-// src/cloudhsm/handler/hsms.ts
-var import_client_cloudhsm_v23 = require("@aws-sdk/client-cloudhsm-v2");
+// src/cloudhsm/cluster/handler/hsms.ts
+var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
+
+// src/cloudhsm/cluster/handler/resource-properties.ts
+var HSMS_RESOURCE_TYPE = "Custom::KmiCloudHsmHsms";
+var INITIALIZATION_RESOURCE_TYPE = "Custom::KmiCloudHsmInitialization";
+
+// src/cloudhsm/cluster/handler/hsms.ts
 var APPEARANCE_GRACE_MS = 5 * 60 * 1e3;
 async function isHsmsComplete(event, clients) {
   const props = event.ResourceProperties;
   const data = event.Data ?? {};
-  const now = clients.now().getTime();
+  const now = clients.clock.now();
   if (event.RequestType === "Delete") {
-    if (props.RemovalPolicy !== "DESTROY") {
+    if (!isDestroy(props.RemovalPolicy)) {
       return { IsComplete: true };
     }
     const clusterId2 = data.ClusterId ?? clusterIdOf(props.ClusterId);
@@ -19739,14 +19770,14 @@ function list(value) {
   return value ? value.split(",").filter((s) => s.length > 0) : [];
 }
 
-// src/cloudhsm/handler/initialization.ts
+// src/cloudhsm/cluster/handler/initialization.ts
 var import_node_crypto2 = require("node:crypto");
 var import_client_acm_pca2 = require("@aws-sdk/client-acm-pca");
-var import_client_cloudhsm_v24 = require("@aws-sdk/client-cloudhsm-v2");
+var import_client_cloudhsm_v23 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_secrets_manager2 = require("@aws-sdk/client-secrets-manager");
 var import_client_ssm2 = require("@aws-sdk/client-ssm");
 
-// src/cloudhsm/handler/trust-anchor-pki.ts
+// src/cloudhsm/cluster/handler/trust-anchor-pki.ts
 var import_reflect_metadata = __toESM(require_Reflect());
 var import_node_crypto = require("node:crypto");
 var x509 = __toESM(require_x509_cjs());
@@ -19865,16 +19896,16 @@ function serialNumber() {
   return bytes.toString("hex");
 }
 
-// src/cloudhsm/handler/initialization.ts
+// src/cloudhsm/cluster/handler/initialization.ts
 var END_ENTITY_TEMPLATE = "template/EndEntityCertificate/V1";
 var DEFAULT_VALIDITY_DAYS = 3652;
 async function isInitializationComplete(event, clients) {
   const props = event.ResourceProperties;
   const data = event.Data ?? {};
-  const now = clients.now();
+  const now = new Date(clients.clock.now());
   const clusterId = data.ClusterId ?? clusterIdOf(props.ClusterId);
   if (event.RequestType === "Delete") {
-    return props.RemovalPolicy === "DESTROY" ? waitUntilNoHsms(clients, clusterId, data.Deadline, now.getTime()) : { IsComplete: true };
+    return isDestroy(props.RemovalPolicy) ? waitUntilNoHsms(clients, clusterId, data.Deadline, now.getTime()) : { IsComplete: true };
   }
   const cluster = await requireCluster(clients.cloudhsm, clusterId);
   const state = cluster.State ?? "";
@@ -19920,7 +19951,7 @@ async function advanceUninitialized(clients, props, cluster, now) {
     throw new Error(`The signed certificate of cluster ${clusterId} was not signed by the trust anchor directly: CloudHSM needs the trust anchor (a self-signed root) to be the issuer of the cluster certificate.`);
   }
   await putTrustAnchorParameter(clients, props.TrustAnchorParameterName, anchor, clusterId);
-  await call("cloudhsm:InitializeCluster", () => clients.cloudhsm.send(new import_client_cloudhsm_v24.InitializeClusterCommand({
+  await call("cloudhsm:InitializeCluster", () => clients.cloudhsm.send(new import_client_cloudhsm_v23.InitializeClusterCommand({
     ClusterId: clusterId,
     SignedCert: signed,
     TrustAnchor: anchor
@@ -19953,7 +19984,7 @@ async function trustAnchorOf(clients, props) {
     case "SELF_MANAGED":
       return normalizePem((await storedAuthority(clients, props.CaSecretArn)).certificatePem);
     case "PRIVATE_CA":
-      return privateCaCertificate(clients, props.CertificateAuthorityArn, clients.now());
+      return privateCaCertificate(clients, props.CertificateAuthorityArn, new Date(clients.clock.now()));
     default:
       return normalizePem(props.TrustAnchorCertificate);
   }
@@ -20029,7 +20060,7 @@ async function createFirstHsm(clients, cluster) {
   if (!zone) {
     throw new Error(`Cluster ${cluster.ClusterId} has no subnets: there is no Availability Zone to create its first HSM in.`);
   }
-  const created = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v24.CreateHsmCommand({ ClusterId: cluster.ClusterId, AvailabilityZone: zone })));
+  const created = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v23.CreateHsmCommand({ ClusterId: cluster.ClusterId, AvailabilityZone: zone })));
   return created.Hsm?.HsmId ?? "";
 }
 async function putTrustAnchorParameter(clients, name, anchorPem, clusterId) {
@@ -20049,16 +20080,13 @@ function arnPartitionPrefix(arn) {
   return arn.split(":").slice(0, 2).join(":");
 }
 
-// src/cloudhsm/cloudhsm-cluster-is-complete.lambda.ts
-async function isComplete(event, clients = defaultClients()) {
-  switch (event.ResourceType) {
-    case HSMS_RESOURCE_TYPE:
-      return isHsmsComplete(event, clients);
-    case INITIALIZATION_RESOURCE_TYPE:
-      return isInitializationComplete(event, clients);
-    default:
-      throw new Error(`This handler serves ${HSMS_RESOURCE_TYPE} and ${INITIALIZATION_RESOURCE_TYPE}, not ${event.ResourceType}.`);
-  }
+// src/cloudhsm/cluster/handler/is-complete.lambda.ts
+var route = byResourceType({
+  [HSMS_RESOURCE_TYPE]: isHsmsComplete,
+  [INITIALIZATION_RESOURCE_TYPE]: isInitializationComplete
+});
+async function isComplete(event, clients = clusterClients()) {
+  return route(event, clients);
 }
 var handler = (event) => isComplete(event);
 // Annotate the CommonJS export names for ESM import in node:

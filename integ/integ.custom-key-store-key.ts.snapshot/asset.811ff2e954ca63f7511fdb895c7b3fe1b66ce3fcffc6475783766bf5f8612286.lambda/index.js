@@ -17,20 +17,62 @@ var __copyProps = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/cloudhsm/custom-key-store-key-rotation.lambda.ts
-var custom_key_store_key_rotation_lambda_exports = {};
-__export(custom_key_store_key_rotation_lambda_exports, {
+// src/key-store/key/handler/rotate.lambda.ts
+var rotate_lambda_exports = {};
+__export(rotate_lambda_exports, {
   SETTLE_MS: () => SETTLE_MS,
   handler: () => handler,
   rotate: () => rotate
 });
-module.exports = __toCommonJS(custom_key_store_key_rotation_lambda_exports);
+module.exports = __toCommonJS(rotate_lambda_exports);
 var import_client_kms2 = require("@aws-sdk/client-kms");
 
-// src/cloudhsm/custom-key-store-key-calls.ts
+// src/key-store/key/handler/key-calls.ts
 var import_client_kms = require("@aws-sdk/client-kms");
 
-// src/cloudhsm/custom-key-store-key-tags.ts
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
+}
+
+// src/private/handler-kit/errors.ts
+var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+function errorName(error) {
+  return error?.name ?? "";
+}
+function deniedError(permission, error) {
+  const e = error;
+  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
+    return void 0;
+  }
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send, explain) {
+  try {
+    return await send();
+  } catch (error) {
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
+  }
+}
+
+// src/key-store/key/custom-key-store-key-tags.ts
 var KMI_TAG_PREFIX = "cdk-kmi:";
 var TAG_KEY_FAMILY = "cdk-kmi:key-family";
 var TAG_GENERATION = "cdk-kmi:generation";
@@ -38,27 +80,9 @@ var TAG_PREDECESSOR = "cdk-kmi:predecessor-key-id";
 var TAG_SUCCESSOR = "cdk-kmi:successor-key-id";
 var TAG_ROTATION_STARTED = "cdk-kmi:rotation-started-at";
 
-// src/private/handler-errors.ts
-var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
-function deniedError(permission, error) {
-  const e = error;
-  if (!AUTHORIZATION_ERRORS.has(e?.name)) {
-    return void 0;
-  }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
-}
-async function call(permission, send) {
-  try {
-    return await send();
-  } catch (error) {
-    throw deniedError(permission, error) ?? error;
-  }
-}
-
-// src/cloudhsm/custom-key-store-key-calls.ts
-var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function errorName(error) {
-  return error?.name ?? "";
+// src/key-store/key/handler/key-calls.ts
+function keyClients() {
+  return defaultClients({ kms: import_client_kms.KMSClient });
 }
 async function describeKey(kms, keyId) {
   try {
@@ -161,12 +185,12 @@ function explainCreateKeyError(error, storeId, xksKeyId) {
   }
 }
 
-// src/cloudhsm/custom-key-store-key-rotation.lambda.ts
+// src/key-store/key/handler/rotate.lambda.ts
 var SETTLE_MS = 60 * 60 * 1e3;
 var DAY_MS = 24 * 60 * 60 * 1e3;
-async function rotate(input, clients = defaultClients()) {
+async function rotate(input, clients = keyClients()) {
   const { kms } = clients;
-  const now = clients.now ?? /* @__PURE__ */ new Date();
+  const now = new Date(clients.clock.now());
   const periodDays = Number(input.RotationPeriodInDays);
   if (!input.AliasName || !input.KeyFamily || !Number.isInteger(periodDays) || periodDays < 1) {
     throw new Error(`Invalid rotation input ${JSON.stringify(input)}: AliasName, KeyFamily and a whole RotationPeriodInDays are required.`);
@@ -194,13 +218,10 @@ async function rotate(input, clients = defaultClients()) {
   if (now < dueAt) {
     return { action: "NOT_DUE", currentKeyId: currentId };
   }
-  const successor = await createSuccessor(kms, current, tags, clients.sleep ?? realSleep, now);
+  const successor = await createSuccessor(kms, current, tags, (ms) => clients.clock.sleep(ms), now);
   return { action: "SUCCESSOR_CREATED", currentKeyId: currentId, successorKeyId: successor };
 }
 var handler = (event) => rotate(event);
-function defaultClients() {
-  return { kms: new import_client_kms2.KMSClient({ maxAttempts: 6 }) };
-}
 async function promote(kms, aliasName, current, successorId, now) {
   const successor = await describeKey(kms, successorId);
   if (!successor || successor.KeyState !== "Enabled") {

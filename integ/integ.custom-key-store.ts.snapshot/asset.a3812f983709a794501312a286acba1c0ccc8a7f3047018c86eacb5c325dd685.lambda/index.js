@@ -17,44 +17,66 @@ var __copyProps = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/cloudhsm/cluster-activation-is-complete.lambda.ts
-var cluster_activation_is_complete_lambda_exports = {};
-__export(cluster_activation_is_complete_lambda_exports, {
+// src/cloudhsm/activation/handler/is-complete.lambda.ts
+var is_complete_lambda_exports = {};
+__export(is_complete_lambda_exports, {
   handler: () => handler,
   isComplete: () => isComplete
 });
-module.exports = __toCommonJS(cluster_activation_is_complete_lambda_exports);
+module.exports = __toCommonJS(is_complete_lambda_exports);
 var import_client_ec22 = require("@aws-sdk/client-ec2");
 var import_client_ssm2 = require("@aws-sdk/client-ssm");
 
-// src/cloudhsm/cluster-activation-calls.ts
+// src/cloudhsm/activation/handler/activation-calls.ts
 var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_ec2 = require("@aws-sdk/client-ec2");
 var import_client_ssm = require("@aws-sdk/client-ssm");
 
-// src/private/handler-errors.ts
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
+}
+
+// src/private/handler-kit/errors.ts
 var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
     return void 0;
   }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
 }
-async function call(permission, send) {
+async function call(permission, send, explain) {
   try {
     return await send();
   } catch (error) {
-    throw deniedError(permission, error) ?? error;
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
   }
 }
 
-// src/cloudhsm/cluster-activation-calls.ts
-function defaultClients() {
-  return { cloudHsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}), ssm: new import_client_ssm.SSMClient({}), ec2: new import_client_ec2.EC2Client({}) };
+// src/cloudhsm/activation/handler/activation-calls.ts
+function activationClients() {
+  return defaultClients({ cloudhsm: import_client_cloudhsm_v2.CloudHSMV2Client, ssm: import_client_ssm.SSMClient, ec2: import_client_ec2.EC2Client });
 }
 
-// src/cloudhsm/cluster-activation-steps.ts
+// src/cloudhsm/activation/cluster-activation-steps.ts
 var DIAGNOSTIC_PREFIX = "KMI: ";
 var ACTIVATION_STEPS = [
   {
@@ -79,10 +101,10 @@ var ACTIVATION_STEPS = [
   }
 ];
 
-// src/cloudhsm/cluster-activation-is-complete.lambda.ts
+// src/cloudhsm/activation/handler/is-complete.lambda.ts
 var WAITING_STATUSES = ["Pending", "InProgress", "Delayed", "Cancelling"];
 var MAX_DIAGNOSTIC_LENGTH = 400;
-async function isComplete(event, clients = defaultClients()) {
+async function isComplete(event, clients = activationClients()) {
   const commandId = event.Data?.CommandId;
   if (event.RequestType === "Delete" || !commandId) {
     return { IsComplete: true };

@@ -17,57 +17,79 @@ var __copyProps = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/cloudhsm/cluster-activation.lambda.ts
-var cluster_activation_lambda_exports = {};
-__export(cluster_activation_lambda_exports, {
+// src/cloudhsm/activation/handler/on-event.lambda.ts
+var on_event_lambda_exports = {};
+__export(on_event_lambda_exports, {
   handler: () => handler,
   onEvent: () => onEvent
 });
-module.exports = __toCommonJS(cluster_activation_lambda_exports);
+module.exports = __toCommonJS(on_event_lambda_exports);
 var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_ec22 = require("@aws-sdk/client-ec2");
 var import_client_ssm2 = require("@aws-sdk/client-ssm");
 
-// src/cloudhsm/cluster-activation-calls.ts
+// src/cloudhsm/activation/handler/activation-calls.ts
 var import_client_cloudhsm_v2 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_ec2 = require("@aws-sdk/client-ec2");
 var import_client_ssm = require("@aws-sdk/client-ssm");
 
-// src/private/handler-errors.ts
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
+}
+
+// src/private/handler-kit/errors.ts
 var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
     return void 0;
   }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
 }
-async function call(permission, send) {
+async function call(permission, send, explain) {
   try {
     return await send();
   } catch (error) {
-    throw deniedError(permission, error) ?? error;
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
   }
 }
 
-// src/cloudhsm/cluster-activation-calls.ts
-function defaultClients() {
-  return { cloudHsm: new import_client_cloudhsm_v2.CloudHSMV2Client({}), ssm: new import_client_ssm.SSMClient({}), ec2: new import_client_ec2.EC2Client({}) };
+// src/cloudhsm/activation/handler/activation-calls.ts
+function activationClients() {
+  return defaultClients({ cloudhsm: import_client_cloudhsm_v2.CloudHSMV2Client, ssm: import_client_ssm.SSMClient, ec2: import_client_ec2.EC2Client });
 }
+
+// src/cloudhsm/activation/handler/resource-properties.ts
 function physicalId(clusterId) {
   return `cloudhsm-activation:${clusterId}`;
 }
 
-// src/cloudhsm/cluster-activation.lambda.ts
+// src/cloudhsm/activation/handler/on-event.lambda.ts
 var DEFAULT_WAITING = {
   registrationTimeoutMs: 12 * 6e4,
-  retryIntervalMs: 15e3,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  now: () => Date.now()
+  retryIntervalMs: 15e3
 };
 var RUNNABLE_STATES = ["INITIALIZED", "ACTIVE"];
 var DELIVERY_TIMEOUT_SECONDS = 600;
-async function onEvent(event, clients = defaultClients(), waiting = DEFAULT_WAITING) {
+async function onEvent(event, clients = activationClients(), waiting = DEFAULT_WAITING) {
   const props = event.ResourceProperties;
   if (event.RequestType === "Delete") {
     return { PhysicalResourceId: event.PhysicalResourceId };
@@ -94,7 +116,7 @@ async function onEvent(event, clients = defaultClients(), waiting = DEFAULT_WAIT
 }
 var handler = (event) => onEvent(event);
 async function describeCluster(clients, clusterId) {
-  const described = await call("cloudhsm:DescribeClusters", () => clients.cloudHsm.send(new import_client_cloudhsm_v22.DescribeClustersCommand({
+  const described = await call("cloudhsm:DescribeClusters", () => clients.cloudhsm.send(new import_client_cloudhsm_v22.DescribeClustersCommand({
     Filters: { clusterIds: [clusterId] }
   })));
   const cluster = (described.Clusters ?? []).find((c) => c.ClusterId === clusterId);
@@ -116,7 +138,7 @@ async function startClient(clients, instanceId) {
   }
 }
 async function sendCommand(clients, props, state, addresses, requestId, waiting) {
-  const deadline = waiting.now() + waiting.registrationTimeoutMs;
+  const deadline = clients.clock.now() + waiting.registrationTimeoutMs;
   const input = {
     DocumentName: props.DocumentName,
     InstanceIds: [props.InstanceId],
@@ -139,13 +161,13 @@ async function sendCommand(clients, props, state, addresses, requestId, waiting)
       const sent = await call("ssm:SendCommand", () => clients.ssm.send(new import_client_ssm2.SendCommandCommand(input)));
       return sent.Command.CommandId;
     } catch (error) {
-      if (error.name !== "InvalidInstanceId" || waiting.now() >= deadline) {
+      if (error.name !== "InvalidInstanceId" || clients.clock.now() >= deadline) {
         if (error.name === "InvalidInstanceId") {
           throw new Error(`The activation client ${props.InstanceId} did not register with Systems Manager within ${Math.round(waiting.registrationTimeoutMs / 6e4)} minutes: its subnet needs a route to the ssm, ssmmessages and ec2messages endpoints (a NAT gateway or VPC interface endpoints) and HTTPS egress in its security group.`);
         }
         throw error;
       }
-      await waiting.sleep(waiting.retryIntervalMs);
+      await clients.clock.sleep(waiting.retryIntervalMs);
     }
   }
 }

@@ -17,18 +17,18 @@ var __copyProps = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/kms/imported-key-material.lambda.ts
-var imported_key_material_lambda_exports = {};
-__export(imported_key_material_lambda_exports, {
+// src/kms/imported-key-material/handler/on-event.lambda.ts
+var on_event_lambda_exports = {};
+__export(on_event_lambda_exports, {
   handler: () => handler,
   materialDescription: () => materialDescription,
   onEvent: () => onEvent
 });
-module.exports = __toCommonJS(imported_key_material_lambda_exports);
+module.exports = __toCommonJS(on_event_lambda_exports);
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 
-// src/kms/imported-key-material-wrapping.ts
+// src/kms/imported-key-material/handler/wrapping.ts
 var import_node_crypto = require("node:crypto");
 var KEY_MATERIAL_BYTES = 32;
 var WRAPPING_ALGORITHM = "RSAES_OAEP_SHA_256";
@@ -55,19 +55,73 @@ function wrapKeyMaterial(material, publicKeyDer) {
   return (0, import_node_crypto.publicEncrypt)({ key: publicKey, padding: import_node_crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, material);
 }
 
-// src/private/handler-errors.ts
+// src/private/handler-kit/clock.ts
+var SYSTEM_CLOCK = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+// src/private/handler-kit/clients.ts
+var SDK_CLIENT_CONFIG = { maxAttempts: 8, retryMode: "standard" };
+function defaultClients(classes) {
+  const clients = {};
+  for (const [name, Client] of Object.entries(classes)) {
+    clients[name] = new Client({ ...SDK_CLIENT_CONFIG });
+  }
+  return { ...clients, clock: SYSTEM_CLOCK };
+}
+
+// src/private/handler-kit/errors.ts
 var AUTHORIZATION_ERRORS = /* @__PURE__ */ new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "CloudHsmAccessDeniedException"]);
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
     return void 0;
   }
-  return new Error(`${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+  return named(e.name, `${permission} was denied (${e.name}): the custom resource's role, or a key or resource policy, SCP or permissions boundary, does not allow it. ${e.message}`);
+}
+async function call(permission, send, explain) {
+  try {
+    return await send();
+  } catch (error) {
+    const e = error;
+    throw deniedError(permission, e) ?? explain?.(e, permission) ?? e;
+  }
 }
 
-// src/kms/imported-key-material.lambda.ts
+// src/private/handler-kit/log.ts
+var SECRET_FIELD = /(password|passphrase|secret|secretaccesskey|credential|token|pin|privatekey|private_key)$/i;
+var SECRET_REFERENCE = /(arn|id|name|parametername)$/i;
+var PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+var REDACTED = "[redacted]";
+function redact(value, field = "") {
+  if (field && SECRET_FIELD.test(field) && !SECRET_REFERENCE.test(field)) {
+    return REDACTED;
+  }
+  if (typeof value === "string") {
+    return PRIVATE_KEY.test(value) ? REDACTED : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => redact(v));
+  }
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
+  }
+  return value;
+}
+function log(message, fields = {}) {
+  console.log(JSON.stringify({ message, ...redact(fields) }));
+}
+
+// src/kms/imported-key-material/handler/on-event.lambda.ts
 var DAY_MS = 24 * 60 * 60 * 1e3;
-async function onEvent(event, clients = defaultClients(), now = /* @__PURE__ */ new Date()) {
+async function onEvent(event, clients = defaultClients({ kms: import_client_kms.KMSClient, secrets: import_client_secrets_manager.SecretsManagerClient })) {
+  const now = new Date(clients.clock.now());
   const props = event.ResourceProperties;
   switch (event.RequestType) {
     case "Create":
@@ -89,9 +143,6 @@ async function onEvent(event, clients = defaultClients(), now = /* @__PURE__ */ 
   }
 }
 var handler = (event) => onEvent(event);
-function defaultClients() {
-  return { kms: new import_client_kms.KMSClient({}), secrets: new import_client_secrets_manager.SecretsManagerClient({}) };
-}
 function expirationOf(props, now) {
   if (props.ExpirationModel === "KEY_MATERIAL_DOES_NOT_EXPIRE") {
     return { model: props.ExpirationModel };
@@ -137,7 +188,7 @@ async function rotate(clients, props, expiration) {
   const state = before.find((m) => m.KeyMaterialId === known)?.KeyMaterialState;
   switch (state) {
     case "CURRENT":
-      console.log(`Key ${props.KeyId}: the material in secret ${props.SecretId} is already current (${known}); no rotation.`);
+      log(`Key ${props.KeyId}: the material in secret ${props.SecretId} is already current (${known}); no rotation.`);
       return known;
     case "PENDING_ROTATION":
       await rotateOnDemand(clients.kms, props.KeyId, known);
@@ -149,7 +200,7 @@ async function rotate(clients, props, expiration) {
   }
 }
 async function rotateOnDemand(kms, keyId, keyMaterialId) {
-  console.log(`Key ${keyId}: rotating to key material ${keyMaterialId} (RotateKeyOnDemand).`);
+  log(`Key ${keyId}: rotating to key material ${keyMaterialId} (RotateKeyOnDemand).`);
   await call("kms:RotateKeyOnDemand", () => kms.send(new import_client_kms.RotateKeyOnDemandCommand({ KeyId: keyId })));
 }
 function isPermanent(material) {
@@ -190,7 +241,7 @@ async function importFromSecret(clients, props, expiration, importType) {
   } finally {
     material.fill(0);
   }
-  console.log(`Key ${props.KeyId}: importing key material from secret ${props.SecretId} (${importType ?? "first import"}, ${expiration.validTo ? `valid to ${expiration.validTo.toISOString()}` : "does not expire"}).`);
+  log(`Key ${props.KeyId}: importing key material from secret ${props.SecretId} (${importType ?? "first import"}, ${expiration.validTo ? `valid to ${expiration.validTo.toISOString()}` : "does not expire"}).`);
   const imported = await call("kms:ImportKeyMaterial", () => clients.kms.send(new import_client_kms.ImportKeyMaterialCommand({
     KeyId: props.KeyId,
     ImportToken: importToken,
@@ -217,14 +268,6 @@ function importError(error, props, importType) {
     return Object.assign(new Error(`KMS refused the material in secret ${props.SecretId} as material of key ${props.KeyId} (IncorrectKeyMaterialException): a key that already has material accepts again only that same material. If the secret's value was replaced, put the original material back; to rotate the key to new material, put the new material in a new secret and pass that secret.`), { name: error.name });
   }
   return void 0;
-}
-async function call(permission, send, explain) {
-  try {
-    return await send();
-  } catch (error) {
-    const e = error;
-    throw deniedError(permission, e) ?? explain?.(e) ?? e;
-  }
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
