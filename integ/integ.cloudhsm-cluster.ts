@@ -13,7 +13,7 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CloudHsmCluster } from '../src/cloudhsm/cloudhsm-cluster';
+import { CloudHsmCluster } from '../src/cloudhsm/cluster/cloudhsm-cluster';
 
 const app = new App();
 const stack = new Stack(app, 'KmiCloudHsmClusterInteg');

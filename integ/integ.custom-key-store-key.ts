@@ -18,8 +18,8 @@ import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { CustomKeyStoreKey } from '../src/cloudhsm/custom-key-store-key';
-import { CustomKeyStoreType, ICustomKeyStore } from '../src/cloudhsm/custom-key-store-ref';
+import { CustomKeyStoreType, ICustomKeyStore } from '../src/key-store/custom-key-store-ref';
+import { CustomKeyStoreKey } from '../src/key-store/key/custom-key-store-key';
 
 const app = new App();
 const storeId: string = app.node.tryGetContext('customKeyStoreId') ?? process.env.KMI_CUSTOM_KEY_STORE_ID ?? 'cks-0000000000000000';

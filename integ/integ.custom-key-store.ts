@@ -12,8 +12,8 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CloudHsmCluster } from '../src/cloudhsm/cloudhsm-cluster';
-import { CustomKeyStore, KeyStoreSource } from '../src/cloudhsm/custom-key-store';
+import { CloudHsmCluster } from '../src/cloudhsm/cluster/cloudhsm-cluster';
+import { CustomKeyStore, KeyStoreSource } from '../src/key-store/custom-key-store';
 
 const app = new App();
 const stack = new Stack(app, 'KmiCustomKeyStoreInteg');

@@ -10,8 +10,8 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { KmsKeyWithImportedMaterial } from '../src/kms/imported-key-material';
-import { KeyMaterialExpiration } from '../src/kms/imported-key-material-expiration';
+import { KmsKeyWithImportedMaterial } from '../src/kms/imported-key-material/imported-key-material';
+import { KeyMaterialExpiration } from '../src/kms/imported-key-material/imported-key-material-expiration';
 
 const app = new App();
 const stack = new Stack(app, 'KmiImportedKeyMaterialInteg');

@@ -9,8 +9,8 @@ import {
   ActivityKind, activitiesOfKind, clusterApiCallMessage, clusterApiCallPattern, keyApiCallMessage, keyApiCallPattern,
   keyLifecycleMessage, keyLifecyclePattern, KEYS_PER_RULE, keyStoreApiCallMessage, keyStoreApiCallPattern,
 } from './key-activity-patterns';
-import { ICloudHsmCluster } from '../../cloudhsm/cloudhsm-cluster-ref';
-import { ICustomKeyStore } from '../../cloudhsm/custom-key-store-ref';
+import { ICloudHsmCluster } from '../../cloudhsm/cluster/cloudhsm-cluster-ref';
+import { ICustomKeyStore } from '../../key-store/custom-key-store-ref';
 import { KmsKeyWithRotation } from '../../kms/kms-key-with-rotation';
 import { KmiValidationError } from '../../private/errors';
 

@@ -1,8 +1,8 @@
 import { CfnResource, Resource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { ICloudHsmCluster } from '../../../src/cloudhsm/cloudhsm-cluster-ref';
-import { CustomKeyStoreType, ICustomKeyStore } from '../../../src/cloudhsm/custom-key-store-ref';
+import { ICloudHsmCluster } from '../../../src/cloudhsm/cluster/cloudhsm-cluster-ref';
+import { CustomKeyStoreType, ICustomKeyStore } from '../../../src/key-store/custom-key-store-ref';
 
 /** A CloudHSM cluster known by id, as an imported cluster would be. */
 export class FakeCluster extends Resource implements ICloudHsmCluster {

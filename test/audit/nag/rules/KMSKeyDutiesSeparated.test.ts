@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagRuleCompliance } from 'cdk-nag';
 import { check } from './check';
 import { KMSKeyDutiesSeparated } from '../../../../src/audit/nag/rules/KMSKeyDutiesSeparated';
-import { EbsEncryptionByDefault } from '../../../../src/ebs/ebs-encryption-by-default';
+import { EbsEncryptionByDefault } from '../../../../src/ebs/encryption-by-default/ebs-encryption-by-default';
 import { EncryptedVolume } from '../../../../src/ebs/encrypted-volume';
 import { KmsKeyWithRotation } from '../../../../src/kms/kms-key-with-rotation';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../../../../src/private/kms-actions';

@@ -6,12 +6,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EncryptedBucket, KmsKeyWithRotation } from '../../../../src';
 import { analyzeAssembly } from '../../../../src/audit/posture';
-import { CloudHsmCluster } from '../../../../src/cloudhsm/cloudhsm-cluster';
-import { CustomKeyStore, KeyStoreSource } from '../../../../src/cloudhsm/custom-key-store';
-import { CustomKeyStoreKey } from '../../../../src/cloudhsm/custom-key-store-key';
-import { CustomKeyStoreKeyRotation } from '../../../../src/cloudhsm/custom-key-store-key-rotation';
-import { CustomKeyStoreType } from '../../../../src/cloudhsm/custom-key-store-ref';
-import { KmsKeyWithImportedMaterial } from '../../../../src/kms/imported-key-material';
+import { CloudHsmCluster } from '../../../../src/cloudhsm/cluster/cloudhsm-cluster';
+import { CustomKeyStore, KeyStoreSource } from '../../../../src/key-store/custom-key-store';
+import { CustomKeyStoreKey } from '../../../../src/key-store/key/custom-key-store-key';
+import { CustomKeyStoreKeyRotation } from '../../../../src/key-store/key/custom-key-store-key-rotation';
+import { CustomKeyStoreType } from '../../../../src/key-store/custom-key-store-ref';
+import { KmsKeyWithImportedMaterial } from '../../../../src/kms/imported-key-material/imported-key-material';
 import { ACCOUNT, REGION } from '../../../util/app';
 import { findingsOf, newApp, postureOfApp, removeTemporaryDirectories, rowAt } from '../helpers';
 
