@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { CustomKeyStoreType, ICustomKeyStore } from './custom-key-store-ref';
 import { IsCompleteFunction } from './handler/is-complete-function';
+import { KMS_USER_PASSWORD_RULE, kmsUserPasswordProblem } from './handler/kms-user-password';
 import { OnEventFunction } from './handler/on-event-function';
 import { CUSTOM_KEY_STORE_RESOURCE_TYPE, CustomKeyStoreResourceProperties } from './handler/resource-properties';
 import { ICloudHsmCluster } from '../cloudhsm/cluster/cloudhsm-cluster-ref';
@@ -395,6 +396,7 @@ function bindCloudHsm(store: CustomKeyStore, options: CloudHsmKeyStoreSourceOpti
         + 'in a secret, and pass it as kmsUserPassword.',
     });
   }
+  checkKmsUserPasswordSecret(path, options.kmsUserPassword ? 'source.kmsUserPassword' : 'source.cluster.kmsUserPassword', password);
   const parameterName = cluster.trustAnchorParameterName;
   const secretStatements = readSecretStatements(stack, password);
   return {
@@ -523,3 +525,53 @@ function checkPattern(path: string, prop: string, value: string, min: number, ma
     throw new KmiValidationError({ path, prop, given: `'${value}' (${value.length} characters)`, allowed, fix });
   }
 }
+
+/**
+ * Refuses, at synth, a kmsuser password secret of the app whose value (a literal) or generation
+ * (`generateSecretString`) breaks the rule both KMS and CloudHSM accept. Secrets made elsewhere are
+ * checked by the handler when it reads them, with the same rule.
+ */
+function checkKmsUserPasswordSecret(path: string, prop: string, secret: secretsmanager.ISecret): void {
+  const cfn = Construct.isConstruct(secret) ? secret.node.defaultChild : undefined;
+  if (!(cfn instanceof secretsmanager.CfnSecret)) {
+    return;
+  }
+  const refuse = (given: string, fix: string) => {
+    throw new KmiValidationError({ path, prop, given, allowed: `a secret whose value is ${KMS_USER_PASSWORD_RULE}`, fix });
+  };
+  if (typeof cfn.secretString === 'string' && !Token.isUnresolved(cfn.secretString)) {
+    // The value itself is never printed.
+    const problem = kmsUserPasswordProblem(cfn.secretString);
+    if (problem !== undefined) {
+      refuse(`a secret whose literal value has ${problem}`, 'Let Secrets Manager generate it (passwordLength 32, excludePunctuation true) or change the value.');
+    }
+    return;
+  }
+  const generation = cfn.generateSecretString as secretsmanager.CfnSecret.GenerateSecretStringProperty | undefined;
+  if (generation === undefined || Token.isUnresolved(generation)) {
+    return;
+  }
+  const length = generation.passwordLength ?? 32; // Secrets Manager's default length
+  const problems: string[] = [];
+  if (!Token.isUnresolved(length) && (length < 8 || length > 32)) {
+    problems.push(`passwordLength ${length}`);
+  }
+  const punctuationLeft = generation.excludePunctuation !== true
+    && [...GENERATED_PUNCTUATION].some((c) => !(generation.excludeCharacters ?? '').includes(c));
+  if (punctuationLeft) {
+    problems.push('punctuation not excluded');
+  }
+  if (generation.includeSpace === true) {
+    problems.push('includeSpace true');
+  }
+  if (generation.secretStringTemplate !== undefined && generation.generateStringKey !== 'password') {
+    problems.push(`a JSON value with the password under '${generation.generateStringKey}', not 'password'`);
+  }
+  if (problems.length > 0) {
+    refuse(`a secret generated with ${problems.join(', ')}`,
+      'Generate it with passwordLength 8 to 32, excludePunctuation true and includeSpace false (a JSON value keeps the password under "password").');
+  }
+}
+
+/** The punctuation Secrets Manager draws generated passwords from (GetRandomPassword ExcludePunctuation). */
+const GENERATED_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';

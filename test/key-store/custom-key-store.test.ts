@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Resource, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -333,6 +333,47 @@ describe('props', () => {
     // Importing adds nothing to the template: the empty stack is the point, so it is checked without recording it for
     // cfn-lint (a template without Resources is not a deployable one).
     expect(Template.fromStack(stack).toJSON().Resources).toBeUndefined();
+  });
+});
+
+describe('the kmsuser password secret', () => {
+  const storeWith = (secretProps: secretsmanager.SecretProps) => {
+    const stack = newStack();
+    const kmsUserPassword = new secretsmanager.Secret(stack, 'Pw', secretProps);
+    return () => new CustomKeyStore(stack, 'Store', { source: KeyStoreSource.cloudHsm({ cluster: new FakeCluster(stack, 'Cluster'), kmsUserPassword }) });
+  };
+  const allowed = 'allowed: a secret whose value is 8 to 32 letters and digits (KMS accepts 7 to 32 alphanumerics, CloudHSM 8 to 32 characters).';
+
+  test('a literal with punctuation is refused without showing it', () => {
+    let message = '';
+    try {
+      storeWith({ secretStringValue: SecretValue.unsafePlainText('Kms-user!pass') })();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe('TestStack/Store: invalid source.kmsUserPassword: got a secret whose literal value has 13 characters, 2 of them neither '
+      + `a letter nor a digit; ${allowed} Let Secrets Manager generate it (passwordLength 32, excludePunctuation true) or change the value.`);
+    expect(message).not.toContain('Kms-user!pass');
+  });
+  test('a literal of seven letters and digits is refused (KMS would take it, CloudHSM would not)', () => {
+    expect(storeWith({ secretStringValue: SecretValue.unsafePlainText('Kmsuser') })).toThrow(/got a secret whose literal value has 7 characters;/);
+  });
+  test('a secret generated with Secrets Manager\'s defaults (punctuation, 32 characters) is refused', () => {
+    expect(storeWith({})).toThrow('TestStack/Store: invalid source.kmsUserPassword: got a secret generated with punctuation not excluded; '
+      + `${allowed} Generate it with passwordLength 8 to 32, excludePunctuation true and includeSpace false (a JSON value keeps the password under "password").`);
+  });
+  test('a generated secret that is too long, has spaces or keeps the password under another JSON key is refused, naming each', () => {
+    expect(storeWith({
+      generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: true, secretStringTemplate: '{}', generateStringKey: 'pw' },
+    })).toThrow(/got a secret generated with passwordLength 40, includeSpace true, a JSON value with the password under 'pw', not 'password';/);
+  });
+  test.each([
+    ['32 letters and digits', { generateSecretString: { passwordLength: 32, excludePunctuation: true } }],
+    ['8 characters, punctuation excluded character by character', { generateSecretString: { passwordLength: 8, excludeCharacters: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~' } }],
+    ['a JSON value with the password under "password"', { generateSecretString: { excludePunctuation: true, secretStringTemplate: '{}', generateStringKey: 'password' } }],
+    ['a literal of letters and digits', { secretStringValue: SecretValue.unsafePlainText('Kmsuser0Password1') }],
+  ])('%s is accepted', (_, secretProps) => {
+    expect(storeWith(secretProps as secretsmanager.SecretProps)).not.toThrow();
   });
 });
 

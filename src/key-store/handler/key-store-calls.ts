@@ -19,6 +19,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 /* eslint-enable import/no-extraneous-dependencies */
 import { connectionErrorHelp, KMSUSER_ERROR_CODES, StoreKind } from './connection-errors';
+import { KMS_USER_PASSWORD_RULE, kmsUserPasswordProblem } from './kms-user-password';
 import { call, defaultClients, ExplainError, HandlerClients, log, named } from '../../private/handler-kit';
 
 /** The clients of the key store handlers (from the handler kit). */
@@ -175,9 +176,10 @@ export async function readKmsUserPassword(secrets: SecretsManagerClient, secretA
     }
     password = json.password;
   }
-  if (password.length < 7 || password.length > 32) {
-    throw new Error(`The kmsuser password in secret ${secretArn} has ${password.length} characters; KMS accepts 7 to 32 `
-      + '(use 8 to 32 letters and digits, which CloudHSM accepts as well).');
+  const problem = kmsUserPasswordProblem(password);
+  if (problem !== undefined) {
+    throw new Error(`The kmsuser password in secret ${secretArn} has ${problem}; allowed: ${KMS_USER_PASSWORD_RULE}. `
+      + 'Change it with CloudHSM CLI (user change-password --username kmsuser --role crypto-user) and store the new one in the secret.');
   }
   return password;
 }

@@ -7,8 +7,8 @@ import { FakeCluster, FakeKeyInStore, FakeKeyStore } from './key-activity-alarms
 import { CloudHsmActivity, KeyActivity } from '../../../src/audit/alarms/key-activity';
 import { KeyActivityAlarms, KeyActivityAlarmsProps } from '../../../src/audit/alarms/key-activity-alarms';
 import { CustomKeyStore } from '../../../src/key-store/custom-key-store';
-import { CustomKeyStoreKey } from '../../../src/key-store/key/custom-key-store-key';
 import { CustomKeyStoreType } from '../../../src/key-store/custom-key-store-ref';
+import { CustomKeyStoreKey } from '../../../src/key-store/key/custom-key-store-key';
 import { KmsKeyWithRotation } from '../../../src/kms/kms-key-with-rotation';
 import { newStack, snapshotOf, synth } from '../../util/app';
 import { nagFindings } from '../../util/nag';

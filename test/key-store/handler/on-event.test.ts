@@ -179,8 +179,10 @@ describe('create', () => {
   });
 
   test.each([
-    ['too short', 'Short1', /has 6 characters; KMS accepts 7 to 32/],
-    ['too long', 'A'.repeat(33), /has 33 characters; KMS accepts 7 to 32/],
+    ['too short', 'Short1', /has 6 characters; allowed: 8 to 32 letters and digits/],
+    ['too long', 'A'.repeat(33), /has 33 characters; allowed: 8 to 32 letters and digits/],
+    ['seven characters (KMS would take it, CloudHSM would not)', 'Short12', /has 7 characters; allowed: 8 to 32 letters and digits/],
+    ['with punctuation', 'Kmsuser-Password!', /has 17 characters, 2 of them neither a letter nor a digit; allowed: 8 to 32 letters and digits/],
     ['JSON without a password field', '{"pass":"Kmsuser0Password1"}', /holds a JSON object without a string "password" field/],
   ])('a kmsuser password secret that is %s is refused without showing the secret', async (_, value, message) => {
     f.secrets.on(GetSecretValueCommand, { SecretId: PASSWORD_SECRET }).resolves({ SecretString: value });

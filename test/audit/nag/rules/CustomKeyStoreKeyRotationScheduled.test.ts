@@ -4,9 +4,9 @@ import { NagRuleCompliance } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { check } from './check';
 import { CustomKeyStoreKeyRotationScheduled } from '../../../../src/audit/nag/rules/CustomKeyStoreKeyRotationScheduled';
+import { CustomKeyStoreType, ICustomKeyStore } from '../../../../src/key-store/custom-key-store-ref';
 import { CustomKeyStoreKey } from '../../../../src/key-store/key/custom-key-store-key';
 import { CustomKeyStoreKeyRotation } from '../../../../src/key-store/key/custom-key-store-key-rotation';
-import { CustomKeyStoreType, ICustomKeyStore } from '../../../../src/key-store/custom-key-store-ref';
 import { newStack } from '../../../util/app';
 
 const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE } = NagRuleCompliance;
