@@ -104,6 +104,10 @@ project.addTask('bench', {
 
 // Package only the JavaScript target locally and in CI; the release workflow packages each language
 // on a runner that has its toolchain.
+// jsii writes into lib/ without removing what it wrote before: a file moved or deleted in src/ would
+// stay in lib/, be packed, and shadow its new place (lib/a.js is found before lib/a/index.js).
+project.compileTask.prependExec('rm -rf lib');
+
 // The package carries the bundled handlers whatever ran before it (`compile` alone does not bundle).
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('bundle')!);

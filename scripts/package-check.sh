@@ -23,6 +23,10 @@ grep -q '^package/.jsii$' <<<"$listing" || fail ".jsii is not in the package"
 for handler in $(cd src && find . -name '*.lambda.ts' | sed 's|^\./||; s|\.ts$||'); do
   grep -q "^package/assets/$handler/index.js$" <<<"$listing" || fail "assets/$handler/index.js is not in the package"
 done
+# Nothing compiled from a source that no longer exists (it would shadow the file that replaced it).
+for js in $(grep -E '^package/lib/.*\.js$' <<<"$listing" | sed 's|^package/lib/||; s|\.js$||'); do
+  [ -f "src/$js.ts" ] || fail "lib/$js.js is in the package but src/$js.ts does not exist (a stale build: run compile, which starts from an empty lib/)"
+done
 # Nothing that only the repository needs.
 if grep -E '^package/(\.ci|src|test|integ|demo|bench|scripts|rosetta|projenrc|\.projen|coverage|test-reports)/|^package/\.projenrc\.ts$|\.tsbuildinfo$' <<<"$listing"; then
   fail "repository-only files in the package (above)"
