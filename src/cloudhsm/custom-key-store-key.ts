@@ -11,6 +11,7 @@ import { KMI_TAG_PREFIX, TAG_KEY_FAMILY } from './custom-key-store-key-tags';
 import { kmsWildcardArn, nagResourceFinding } from './custom-key-store-key-wildcards';
 import { CustomKeyStoreType, ICustomKeyStore } from './custom-key-store-ref';
 import { SeparationOfDuties } from '../kms/separation-of-duties';
+import { serviceGrantsOnly } from '../kms/service-grants-only';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias, checkDays } from '../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
@@ -302,6 +303,8 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
         'ArnNotEquals': { 'aws:PrincipalArn': [handlerRole.roleArn, ...this.rotationSchedule ? [this.rotationSchedule.role.roleArn] : []] },
       },
     }));
+    // CT.KMS.PR.3: grants only for AWS resources or to AWS service principals.
+    this.policy.addStatements(serviceGrantsOnly());
     this.duties = new SeparationOfDuties(this);
 
     const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider, [

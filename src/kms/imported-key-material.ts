@@ -7,6 +7,7 @@ import { Construct, IDependable } from 'constructs';
 import { KeyMaterialExpiration, KeyMaterialExpirationModel } from './imported-key-material-expiration';
 import { ImportedKeyMaterialFunction } from './imported-key-material-function';
 import { SeparationOfDuties } from './separation-of-duties';
+import { serviceGrantsOnly } from './service-grants-only';
 import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MIN_PENDING_WINDOW_DAYS, checkAlias } from '../private/key-props';
@@ -217,6 +218,7 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
     this.expiration = expiration;
     this.keyMaterial = props.keyMaterial;
     this.duties = new SeparationOfDuties(this);
+    this.addToResourcePolicy(serviceGrantsOnly());
     (this.node.defaultChild as kms.CfnKey).keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
     acknowledgeRule(cfnKey, 'KMSBackingKeyRotationEnabled',
       'KMS cannot rotate imported key material automatically; this key rotates on demand when it is given a new secret '

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { SeparationOfDuties } from './separation-of-duties';
+import { serviceGrantsOnly } from './service-grants-only';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias, checkDays } from '../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
@@ -101,6 +102,7 @@ export class KmsKeyWithRotation extends kms.Key {
     }
     this.rotationPeriod = rotationPeriod;
     this.duties = new SeparationOfDuties(this);
+    this.addToResourcePolicy(serviceGrantsOnly());
     cfnKey.keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
 
     for (const admin of props.admins ?? []) {

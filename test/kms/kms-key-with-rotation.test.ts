@@ -27,9 +27,9 @@ describe('defaults', () => {
   test('the key is a symmetric encryption key', () => {
     template.hasResourceProperties('AWS::KMS::Key', { KeySpec: Match.absent(), KeyUsage: Match.absent() });
   });
-  test('the key policy only delegates to the account (no separation-of-duties statements without admins or users)', () => {
+  test('the key policy only delegates to the account and keeps grants for AWS services (no separation-of-duties statements without admins or users)', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: [Match.objectLike({ Action: 'kms:*', Effect: 'Allow' })] },
+      KeyPolicy: { Statement: [Match.objectLike({ Action: 'kms:*', Effect: 'Allow' }), Match.objectLike({ Sid: 'DenyGrantsNotForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant' })] },
     });
   });
   test('snapshot', () => {
@@ -115,7 +115,8 @@ describe('props', () => {
     });
     const key = Object.values(synth(stack).findResources('AWS::KMS::Key'))[0];
     const denies = key.Properties.KeyPolicy.Statement.filter((s: any) => s.Effect === 'Deny');
-    expect(denies).toEqual([]);
+    // Only the grant guard (CT.KMS.PR.3), which names every principal and is lifted by conditions.
+    expect(denies.map((s: any) => s.Sid)).toEqual(['DenyGrantsNotForAwsResources']);
   });
   test('the same admin or user given twice is listed once', () => {
     const stack = newStack();
