@@ -10,6 +10,7 @@ import { RotationSchedule } from './custom-key-store-key-rotation-schedule';
 import { KMI_TAG_PREFIX, TAG_KEY_FAMILY } from './custom-key-store-key-tags';
 import { kmsWildcardArn, nagResourceFinding } from './custom-key-store-key-wildcards';
 import { CustomKeyStoreType, ICustomKeyStore } from './custom-key-store-ref';
+import { grantAliasManagement } from '../kms/alias-management';
 import { SeparationOfDuties } from '../kms/separation-of-duties';
 import { serviceGrantsOnly } from '../kms/service-grants-only';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
@@ -437,7 +438,8 @@ export class CustomKeyStoreKey extends Resource implements kms.IKey, ITaggable {
    */
   public grantAdmin(grantee: iam.IGrantable): iam.Grant {
     this.duties.addAdmin(grantee.grantPrincipal);
-    return this.grant(grantee, ...KEY_ADMIN_ACTIONS);
+    // The alias side of alias management, which KMS authorizes against the alias too.
+    return this.grant(grantee, ...KEY_ADMIN_ACTIONS).combine(grantAliasManagement(this, grantee, this.aliasName));
   }
 
   /**

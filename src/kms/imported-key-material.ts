@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IDependable } from 'constructs';
+import { grantAliasManagement } from './alias-management';
 import { KeyMaterialExpiration, KeyMaterialExpirationModel } from './imported-key-material-expiration';
 import { ImportedKeyMaterialFunction } from './imported-key-material-function';
 import { SeparationOfDuties } from './separation-of-duties';
@@ -201,6 +202,7 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
   public readonly keyMaterialImported: IDependable;
 
   private readonly duties: SeparationOfDuties;
+  private readonly aliasName?: string;
 
   constructor(scope: Construct, id: string, props: KmsKeyWithImportedMaterialProps) {
     const expiration = props.expiration ?? KeyMaterialExpiration.never();
@@ -218,6 +220,7 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
     this.expiration = expiration;
     this.keyMaterial = props.keyMaterial;
     this.duties = new SeparationOfDuties(this);
+    this.aliasName = props.alias;
     this.addToResourcePolicy(serviceGrantsOnly());
     (this.node.defaultChild as kms.CfnKey).keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
     acknowledgeRule(cfnKey, 'KMSBackingKeyRotationEnabled',
@@ -265,11 +268,13 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
    * Lets a principal administer the key and its material, and denies it the key's cryptographic use.
    *
    * The actions are listed one by one; they leave out `kms:CreateGrant` (a grant delegates use) and
-   * the automatic rotation actions, and include importing and deleting key material.
+   * the automatic rotation actions, and include importing and deleting key material. An admin that is an
+   * IAM principal of the app is also allowed the alias side of alias management (see
+   * `KmsKeyWithRotation.grantAdmin`).
    */
   public grantAdmin(grantee: iam.IGrantable): iam.Grant {
     this.duties.addAdmin(grantee.grantPrincipal);
-    return this.grant(grantee, ...IMPORTED_KEY_ADMIN_ACTIONS);
+    return this.grant(grantee, ...IMPORTED_KEY_ADMIN_ACTIONS).combine(grantAliasManagement(this, grantee, this.aliasName));
   }
 
   /**

@@ -86,11 +86,26 @@ describe('props', () => {
     new KmsKeyWithRotation(stack, 'Key', { admins: [admin] });
     const template = synth(stack);
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement;
-    expect(statements).toHaveLength(1);
+    expect(statements).toHaveLength(2);
     expect(statements[0].Action).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']));
     expect(statements[0].Action.every((action: string) => !action.includes('*'))).toBe(true);
     expect(statements[0].Action).not.toContain('kms:CreateGrant');
     expect(statements[0].Action).not.toContain('kms:Decrypt');
+    // The alias side of alias management: the key has no alias, so the account's aliases.
+    expect(statements[1]).toEqual({
+      Effect: 'Allow',
+      Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
+      Resource: 'arn:aws:kms:us-east-1:111111111111:alias/*',
+    });
+  });
+  test('admins of a key with an alias get alias management on that alias only', () => {
+    const stack = newStack();
+    const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+    new KmsKeyWithRotation(stack, 'Key', { admins: [admin], alias: 'alias/app-data' });
+    const statements = Object.values(synth(stack).findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement;
+    expect(stack.resolve(statements[1].Resource)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:111111111111:alias/app-data']],
+    });
   });
   test('grantUse after construction adds the user to the management deny', () => {
     const stack = newStack();
