@@ -3,6 +3,7 @@ export * from './s3/encrypted-bucket';
 export * from './s3/access-logs-bucket';
 export * from './ebs/encrypted-volume';
 export * from './ebs/ebs-encryption-by-default';
+export * from './redshift/redshift-audit-logging';
 export * from './redshift/redshift-encrypted-cluster';
 export * from './emr/emr-artifact';
 export * from './emr/emr-custom-provider';
