@@ -358,7 +358,10 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
 
     const statements = [
       new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'kms:DescribeCustomKeyStores', 'ssm:DescribeParameters'], resources: ['*'] }),
-      new iam.PolicyStatement({ actions: ['cloudhsm:CreateHsm', 'cloudhsm:DeleteHsm', 'cloudhsm:InitializeCluster'], resources: [clusterArn] }),
+      new iam.PolicyStatement({ actions: ['cloudhsm:CreateHsm', 'cloudhsm:InitializeCluster'], resources: [clusterArn] }),
+      // DeleteHsm supports no resource-level permissions (Service Authorization Reference, AWS CloudHSM):
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudhsm.html
+      new iam.PolicyStatement({ actions: ['cloudhsm:DeleteHsm'], resources: ['*'] }),
       // CreateHsm and DeleteHsm create and delete the HSM's network interface with the caller's permissions.
       new iam.PolicyStatement({ actions: HSM_NETWORK_ACTIONS, resources: ['*'] }),
       new iam.PolicyStatement({
