@@ -2,18 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, CfnResource, Duration, Size, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import * as kmi from '../src';
-import {
-  AccessLogsBucket, CloudHsmCluster, CustomKeyStore, CustomKeyStoreKey, CustomKeyStoreKeyRotation, EbsEncryptionByDefault,
-  EmrArtifact, EmrInTransitEncryption, EmrSecurityConfiguration, EncryptedBucket, EncryptedVolume, KeyActivityAlarms, KeyStoreSource,
-  KmsKeyWithImportedMaterial, KmsKeyWithRotation, RedshiftEncryptedCluster,
-} from '../src';
 import { ACCOUNT, REGION } from './util/app';
+import { CONSTRUCTS } from './util/default-constructs';
 
 /**
  * AWS Control Tower proactive controls, as the guard rules AWS ships in `@cdklabs/cdk-validator-cfnguard`
@@ -54,37 +48,6 @@ const EXCEPTIONS: Record<string, string> = {
  * encryption at rest (S3 lifecycle rules, event notifications, Object Lock).
  */
 const NOT_TAKEN_ON = new Set(['CT.S3.PR.3', 'CT.S3.PR.4', 'CT.S3.PR.6', 'CT.S3.PR.9']);
-
-/** Every construct with default props (and what it needs from outside), one stack each. */
-const CONSTRUCTS: Record<string, (stack: Stack) => void> = {
-  KmsKeyWithRotation: (s) => new KmsKeyWithRotation(s, 'Key'),
-  KmsKeyWithImportedMaterial: (s) => new KmsKeyWithImportedMaterial(s, 'Byok', {
-    keyMaterial: secretsmanager.Secret.fromSecretCompleteArn(s, 'Material', `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:material-AbCdEf`),
-  }),
-  EncryptedBucket: (s) => new EncryptedBucket(s, 'Bucket'),
-  AccessLogsBucket: (s) => new AccessLogsBucket(s, 'Logs'),
-  EncryptedVolume: (s) => new EncryptedVolume(s, 'Volume', { availabilityZone: `${REGION}a`, size: Size.gibibytes(1) }),
-  EbsEncryptionByDefault: (s) => new EbsEncryptionByDefault(s, 'EbsByDefault'),
-  RedshiftEncryptedCluster: (s) => new RedshiftEncryptedCluster(s, 'Warehouse', { vpc: importedVpc(s) }),
-  EmrSecurityConfiguration: (s) => new EmrSecurityConfiguration(s, 'Emr', {
-    inTransitEncryption: EmrInTransitEncryption.pemCertificates(EmrArtifact.fromBucket(s3.Bucket.fromBucketName(s, 'Artifacts', 'emr-artifacts'), 'emr/certs.zip')),
-  }),
-  CloudHsmCluster: (s) => new CloudHsmCluster(s, 'Hsms', { vpc: importedVpc(s) }),
-  CustomKeyStore: (s) => new CustomKeyStore(s, 'Store', { source: KeyStoreSource.cloudHsm({ cluster: new CloudHsmCluster(s, 'Hsms', { vpc: importedVpc(s) }) }) }),
-  CustomKeyStoreKey: (s) => new CustomKeyStoreKey(s, 'StoreKey', {
-    customKeyStore: new CustomKeyStore(s, 'Store', { source: KeyStoreSource.cloudHsm({ cluster: new CloudHsmCluster(s, 'Hsms', { vpc: importedVpc(s) }) }) }),
-    rotation: CustomKeyStoreKeyRotation.scheduled(Duration.days(365)),
-  }),
-  KeyActivityAlarms: (s) => new KeyActivityAlarms(s, 'Alarms'),
-};
-
-function importedVpc(scope: Stack): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-    vpcId: 'vpc-0a1b2c3d4e5f60718',
-    availabilityZones: [`${REGION}a`, `${REGION}b`],
-    privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60722'],
-  });
-}
 
 /** guard rule name → control id, read from the rule files (`rule <name> when …` and `[CT.X.PR.N]`). */
 function controlsByRule(): Map<string, string> {
@@ -181,7 +144,7 @@ test.each([
   ['EncryptedBucket', ['CT.S3.PR.1', 'CT.S3.PR.5', 'CT.S3.PR.8', 'CT.S3.PR.11', 'CT.KMS.PR.1', 'CT.KMS.PR.3']],
   ['RedshiftEncryptedCluster', ['CT.REDSHIFT.PR.1', 'CT.REDSHIFT.PR.2', 'CT.REDSHIFT.PR.3', 'CT.REDSHIFT.PR.4', 'CT.REDSHIFT.PR.5',
     'CT.REDSHIFT.PR.6', 'CT.REDSHIFT.PR.7', 'CT.REDSHIFT.PR.8', 'CT.REDSHIFT.PR.9', 'CT.KMS.PR.3']],
-  ['EmrSecurityConfiguration', ['CT.EMR.PR.2', 'CT.EMR.PR.3', 'CT.EMR.PR.4']],
+  ['EmrSecurityConfiguration', ['CT.EMR.PR.1', 'CT.EMR.PR.2', 'CT.EMR.PR.3', 'CT.EMR.PR.4']],
   ['EncryptedVolume', ['CT.EC2.PR.7', 'CT.KMS.PR.3']],
   ['CloudHsmCluster', ['CT.EC2.PR.7', 'CT.KMS.PR.1', 'CT.KMS.PR.3']],
 ])('%s is evaluated, and passes, on %j', (construct, controls) => {
