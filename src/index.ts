@@ -5,6 +5,7 @@ export * from './s3/bucket-writer';
 export * from './ebs/encrypted-volume';
 export * from './ebs/encryption-by-default/ebs-encryption-by-default';
 export * from './redshift/redshift-encrypted-cluster';
+export * from './redshift/redshift-audit-logging';
 export * from './emr/emr-artifact';
 export * from './emr/emr-custom-provider';
 export * from './emr/emr-s3-encryption';

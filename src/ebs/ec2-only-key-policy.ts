@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { serviceGrantsOnly } from '../kms/service-grants-only';
 import { KEY_ADMIN_ACTIONS } from '../private/kms-actions';
 
 /** What EBS asks of a volume's key on behalf of the principals that create, attach or launch from volumes. */
@@ -25,7 +26,7 @@ export enum Ec2KeyUsers {
 /**
  * A key policy that lets the account administer the key through IAM and lets principals of the
  * account use it only through EC2 (`kms:ViaService` `ec2.<region>.amazonaws.com`,
- * `kms:CallerAccount` this account), with `kms:CreateGrant` only for AWS resources.
+ * `kms:CallerAccount` this account), with `kms:CreateGrant` only for AWS resources (and denied otherwise, CT.KMS.PR.3).
  */
 export function ec2OnlyKeyPolicy(stack: Stack, users: Ec2KeyUsers): iam.PolicyDocument {
   const account = new iam.AccountRootPrincipal();
@@ -56,6 +57,7 @@ export function ec2OnlyKeyPolicy(stack: Stack, users: Ec2KeyUsers): iam.PolicyDo
         resources: ['*'],
         conditions: { StringEquals: viaEc2, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       }),
+      serviceGrantsOnly(),
     ],
   });
 }

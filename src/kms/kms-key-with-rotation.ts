@@ -2,7 +2,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { grantAliasManagement } from './alias-management';
 import { SeparationOfDuties } from './separation-of-duties';
+import { serviceGrantsOnly } from './service-grants-only';
 import { childPath, isResolved, KmiValidationError } from '../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias, checkDays } from '../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../private/kms-actions';
@@ -75,6 +77,7 @@ export class KmsKeyWithRotation extends kms.Key {
   public readonly rotationPeriod: Duration;
 
   private readonly duties: SeparationOfDuties;
+  private readonly aliasName?: string;
 
   constructor(scope: Construct, id: string, props: KmsKeyWithRotationProps = {}) {
     validateProps(childPath(scope, id), props);
@@ -100,7 +103,9 @@ export class KmsKeyWithRotation extends kms.Key {
       cfnKey.pendingWindowInDays = pendingWindow.toDays();
     }
     this.rotationPeriod = rotationPeriod;
+    this.aliasName = props.alias;
     this.duties = new SeparationOfDuties(this);
+    this.addToResourcePolicy(serviceGrantsOnly());
     cfnKey.keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
 
     for (const admin of props.admins ?? []) {
@@ -115,11 +120,14 @@ export class KmsKeyWithRotation extends kms.Key {
    * Lets a principal administer the key and denies it the key's cryptographic use.
    *
    * Unlike `kms.Key.grantAdmin`, the actions are listed one by one and leave out `kms:CreateGrant`
-   * (a grant delegates use) and `kms:DisableKeyRotation`.
+   * (a grant delegates use) and `kms:DisableKeyRotation`. An admin that is an IAM principal of the app
+   * is also allowed, in its identity policy, the alias side of `CreateAlias`, `UpdateAlias` and
+   * `DeleteAlias` (on the key's alias, or on `alias/*` for a key without one), which KMS authorizes
+   * against the alias as well as the key.
    */
   public grantAdmin(grantee: iam.IGrantable): iam.Grant {
     this.duties.addAdmin(grantee.grantPrincipal);
-    return this.grant(grantee, ...KEY_ADMIN_ACTIONS);
+    return this.grant(grantee, ...KEY_ADMIN_ACTIONS).combine(grantAliasManagement(this, grantee, this.aliasName));
   }
 
   /**

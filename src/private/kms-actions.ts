@@ -45,6 +45,12 @@ export const KEY_ADMIN_ACTIONS = [
   'kms:UpdateKeyDescription',
 ];
 
+/**
+ * Alias management, which KMS authorizes against the alias as well as its key: granted to key
+ * administrators on the alias in their identity policy (see `grantAliasManagement`).
+ */
+export const ALIAS_ACTIONS = ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'];
+
 /** Denied to key administrators: every way to use the key, or to delegate its use. */
 export const DENY_TO_ADMINS = [
   'kms:CreateGrant',

@@ -1,10 +1,15 @@
-import { Duration, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { RedshiftAuditLogDestination, RedshiftAuditLogging } from './redshift-audit-logging';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
+import { acknowledgeRule } from '../private/acknowledge';
 import { childPath, KmiValidationError } from '../private/errors';
+import { EncryptedBucket } from '../s3/encrypted-bucket';
 
 /** Redshift's default port and admin user name, which the compliance packs ask to avoid. */
 const DEFAULT_REDSHIFT_PORT = 5439;
@@ -13,6 +18,8 @@ const DEFAULT_REDSHIFT_USER = 'awsuser';
 const PORT_RANGES = [[5431, 5455], [8191, 8215]];
 /** Parameters the cluster always sets, and may not be set otherwise. */
 const ENFORCED_PARAMETERS: Record<string, string> = { require_ssl: 'true', enable_user_activity_logging: 'true' };
+/** The database created with the cluster, not Redshift's default `dev` (CT.REDSHIFT.PR.7). */
+const DEFAULT_DATABASE_NAME = 'kmi';
 /** Audit logs exported to CloudWatch Logs. */
 const LOG_EXPORTS = ['connectionlog', 'userlog', 'useractivitylog'];
 
@@ -74,8 +81,19 @@ export interface RedshiftEncryptedClusterProps {
    */
   readonly numberOfNodes?: number;
 
-  /** @default 'dev' */
+  /**
+   * The name of the first database. Warning: changing it replaces the cluster.
+   *
+   * @default 'kmi' (not Redshift's default `dev`, as AWS Control Tower control CT.REDSHIFT.PR.7 asks)
+   */
   readonly databaseName?: string;
+
+  /**
+   * Where the connection, user and user activity logs go.
+   *
+   * @default RedshiftAuditLogging.toS3() - a new SSE-S3 `EncryptedBucket`
+   */
+  readonly auditLogging?: RedshiftAuditLogging;
 
   /**
    * The admin user name; its password is generated and kept by Redshift in Secrets Manager,
@@ -129,7 +147,8 @@ export interface RedshiftEncryptedClusterProps {
  * - Encrypted with `encryptionKey` (a new `KmsKeyWithRotation` by default); the admin password is
  *   generated and kept by Redshift in Secrets Manager (`ManageMasterPassword`), encrypted with the same key.
  * - A parameter group with `require_ssl` and `enable_user_activity_logging`; connection, user and
- *   user activity logs exported to CloudWatch Logs.
+ *   user activity logs written to an S3 bucket encrypted with SSE-S3 (a new `EncryptedBucket` by
+ *   default), or exported to CloudWatch Logs (`auditLogging`).
  * - Not publicly accessible, enhanced VPC routing, in private or isolated subnets with a security
  *   group of its own that opens nothing: use `connections` to allow clients.
  * - Non-default admin user name and port, automated snapshots kept 14 days, minor version upgrades
@@ -177,6 +196,9 @@ export class RedshiftEncryptedCluster extends Resource implements ec2.IConnectab
   /** Network access to the cluster. */
   public readonly connections: ec2.Connections;
 
+  /** The bucket the audit logs go to, when they go to S3. */
+  public readonly auditLogsBucket?: s3.IBucket;
+
   constructor(scope: Construct, id: string, props: RedshiftEncryptedClusterProps) {
     const path = childPath(scope, id);
     validateProps(path, props);
@@ -211,12 +233,24 @@ export class RedshiftEncryptedCluster extends Resource implements ec2.IConnectab
         .map(([parameterName, parameterValue]) => ({ parameterName, parameterValue })),
     });
 
+    const auditLogging = props.auditLogging ?? RedshiftAuditLogging.toS3();
+    let loggingProperties: redshift.CfnCluster.LoggingPropertiesProperty;
+    if (auditLogging.destination === RedshiftAuditLogDestination.S3) {
+      const bucket = auditLogging.bucket ?? this.newAuditLogsBucket();
+      const prefix = auditLogging.prefix ?? `redshift/${this.node.addr}/`;
+      allowAuditLogDelivery(bucket, prefix);
+      this.auditLogsBucket = bucket;
+      loggingProperties = { logDestinationType: 's3', bucketName: bucket.bucketName, s3KeyPrefix: prefix };
+    } else {
+      loggingProperties = { logDestinationType: 'cloudwatch', logExports: LOG_EXPORTS };
+    }
+
     const numberOfNodes = props.numberOfNodes ?? 2;
     const cluster = new redshift.CfnCluster(this, 'Resource', {
       clusterType: numberOfNodes === 1 ? 'single-node' : 'multi-node',
       numberOfNodes: numberOfNodes === 1 ? undefined : numberOfNodes,
       nodeType: props.nodeType ?? RedshiftNodeType.RA3_LARGE,
-      dbName: props.databaseName ?? 'dev',
+      dbName: props.databaseName ?? DEFAULT_DATABASE_NAME,
       masterUsername: props.masterUsername ?? 'kmiadmin',
       manageMasterPassword: true,
       masterPasswordSecretKmsKeyId: this.encryptionKey.keyArn,
@@ -231,21 +265,74 @@ export class RedshiftEncryptedCluster extends Resource implements ec2.IConnectab
       automatedSnapshotRetentionPeriod: (props.automatedSnapshotRetention ?? Duration.days(14)).toDays(),
       preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? 'sun:03:00-sun:03:30',
       allowVersionUpgrade: true,
-      loggingProperties: { logDestinationType: 'cloudwatch', logExports: LOG_EXPORTS },
+      loggingProperties,
     });
     cluster.applyRemovalPolicy(removalPolicy);
+    if (this.auditLogsBucket) {
+      // Redshift checks that it can write to the bucket when logging is enabled.
+      const policy = this.auditLogsBucket.policy;
+      if (policy) {
+        cluster.node.addDependency(policy);
+      }
+    }
 
     this.clusterName = cluster.ref;
     this.clusterEndpointAddress = cluster.attrEndpointAddress;
     this.clusterEndpointPort = port;
     this.masterPasswordSecretArn = cluster.attrMasterPasswordSecretArn;
   }
+
+  /** The default audit log bucket: SSE-S3, which is all Redshift audit logging to S3 supports. */
+  private newAuditLogsBucket(): s3.IBucket {
+    // Lenient upload rule: Redshift's log delivery is not documented to state an encryption header.
+    const bucket = new EncryptedBucket(this, 'AuditLogs', { encryption: s3.BucketEncryption.S3_MANAGED, enforceEncryptionHeader: false });
+    acknowledgeRule(bucket, 'S3DefaultEncryptionKMS', 'Redshift writes audit logs to S3 only in buckets encrypted with SSE-S3 '
+      + '(https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing.html#db-auditing-bucket-permissions).');
+    return bucket;
+  }
+}
+
+/**
+ * Lets Redshift write audit logs under `prefix`: `s3:PutObject` there and `s3:GetBucketAcl`, to the
+ * service principal, for clusters of this account (`aws:SourceAccount`; the cluster's own ARN would
+ * make a cycle, since Redshift checks the bucket policy when the cluster is created). A bucket of
+ * another app (imported) keeps its own policy, which must allow this.
+ *
+ * @see https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing.html#db-auditing-bucket-permissions
+ */
+function allowAuditLogDelivery(bucket: s3.IBucket, prefix: string): void {
+  const redshiftService = new iam.ServicePrincipal('redshift.amazonaws.com');
+  const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account } };
+  bucket.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowRedshiftAuditLogDelivery',
+    principals: [redshiftService],
+    actions: ['s3:PutObject'],
+    resources: [bucket.arnForObjects(`${prefix}*`)],
+    conditions: fromThisAccount,
+  }));
+  bucket.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowRedshiftAuditLogBucketCheck',
+    principals: [redshiftService],
+    actions: ['s3:GetBucketAcl'],
+    resources: [bucket.bucketArn],
+    conditions: fromThisAccount,
+  }));
 }
 
 function validateProps(path: string, props: RedshiftEncryptedClusterProps): void {
   const refuse = (prop: string, given: unknown, allowed: string, fix?: string) => {
     throw new KmiValidationError({ path, prop, given: `${given}`, allowed, fix });
   };
+  const logBucket = props.auditLogging?.bucket;
+  if (logBucket?.encryptionKey) {
+    refuse('auditLogging', `a bucket encrypted with a KMS key (${logBucket.node.path})`, 'a bucket encrypted with SSE-S3',
+      'Redshift writes audit logs to S3 only in buckets encrypted with SSE-S3: pass an EncryptedBucket with encryption S3_MANAGED, '
+      + 'or leave the bucket out to get one.');
+  }
+  const prefix = props.auditLogging?.prefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.length > 512 || /[\x00-\x20"'\\\x7f-\uffff]/.test(prefix))) {
+    refuse('auditLogging.prefix', `'${prefix}'`, 'at most 512 characters, without spaces, quotes, backslashes or control characters');
+  }
   if (props.encrypted === false) {
     refuse('encrypted', false, 'true or unset (the cluster is always encrypted)');
   }

@@ -113,7 +113,8 @@ describe('the created key, evaluated: usable through EC2 only', () => {
     expect(await request('Admin', 'kms:Decrypt', context)).toBe('ImplicitlyDenied');
   });
   test('a role allowed kms:* may not create a grant for a non-AWS resource, even through EC2', async () => {
-    expect(await request('Admin', 'kms:CreateGrant', { ...viaEc2, 'kms:GrantIsForAWSResource': 'false' })).toBe('ImplicitlyDenied');
+    // Denied by the grant guard (CT.KMS.PR.3), whatever IAM allows.
+    expect(await request('Admin', 'kms:CreateGrant', { ...viaEc2, 'kms:GrantIsForAWSResource': 'false' })).toBe('ExplicitlyDenied');
   });
   test('the account may still administer the key through IAM', async () => {
     expect(await request('Admin', 'kms:ScheduleKeyDeletion', {})).toBe('Allowed');

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { KmsKeyWithRotation } from '../../src';
-import { newStack, synth } from '../util/app';
+import { ACCOUNT, newStack, REGION, synth } from '../util/app';
 import { TemplateResolver } from '../util/resolve';
 import { ALLOW_ALL, evaluate } from '../util/simulate';
 
@@ -65,5 +65,47 @@ describe('other principals of the account', () => {
   test('keep both duties when IAM grants them (the account is never locked out)', async () => {
     expect(await request('Bystander', 'kms:Decrypt', [ALLOW_ALL])).toEqual('Allowed');
     expect(await request('Bystander', 'kms:PutKeyPolicy', [ALLOW_ALL])).toEqual('Allowed');
+  });
+});
+
+/**
+ * Alias operations are authorized against the alias (in the caller's IAM policies: an alias has no
+ * policy of its own) as well as the key (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html).
+ * The key side is shown above by the admins' management actions; this is the alias side.
+ */
+describe('alias management by key administrators', () => {
+  const aliasStack = newStack('AliasStack');
+  const aliasAdmin = new iam.Role(aliasStack, 'AliasAdmin', { assumedBy: new iam.AccountRootPrincipal() });
+  const aliasUser = new iam.Role(aliasStack, 'AliasUser', { assumedBy: new iam.AccountRootPrincipal() });
+  new KmsKeyWithRotation(aliasStack, 'Named', { alias: 'alias/app-data', admins: [aliasAdmin], users: [aliasUser] });
+  const aliasResolver = new TemplateResolver(synth(aliasStack).toJSON());
+  const aliasArn = (name: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:${name}`;
+  const onAlias = (role: string, action: string, alias: string, identity: Array<{ name: string; policy: any }>) => evaluate({
+    principal: aliasResolver.roleArn(aliasResolver.logicalId('AWS::IAM::Role', role)),
+    action,
+    resource: aliasArn(alias),
+    identityPolicies: identity,
+  });
+
+  test.each(['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'])('an admin of a key with an alias may call %s on that alias', async (action) => {
+    const identity = aliasResolver.identityPolicies(aliasResolver.logicalId('AWS::IAM::Role', 'AliasAdmin'));
+    expect(await onAlias('AliasAdmin', action, 'alias/app-data', identity)).toEqual('Allowed');
+  });
+  test('an admin of a key with an alias is not given other aliases', async () => {
+    const identity = aliasResolver.identityPolicies(aliasResolver.logicalId('AWS::IAM::Role', 'AliasAdmin'));
+    expect(await onAlias('AliasAdmin', 'kms:DeleteAlias', 'alias/someone-else', identity)).toEqual('ImplicitlyDenied');
+  });
+  test('a user gets no alias permissions', async () => {
+    const identity = aliasResolver.identityPolicies(aliasResolver.logicalId('AWS::IAM::Role', 'AliasUser'));
+    expect(await onAlias('AliasUser', 'kms:CreateAlias', 'alias/app-data', identity)).toEqual('ImplicitlyDenied');
+  });
+  test.each(['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'])('an admin of a key without an alias may call %s on the account\'s aliases', async (action) => {
+    const adminLogicalId = resolver.logicalId('AWS::IAM::Role', 'Admin');
+    expect(await evaluate({
+      principal: resolver.roleArn(adminLogicalId),
+      action,
+      resource: aliasArn('alias/new-name'),
+      identityPolicies: resolver.identityPolicies(adminLogicalId),
+    })).toEqual('Allowed');
   });
 });

@@ -27,9 +27,9 @@ describe('defaults', () => {
   test('the key is a symmetric encryption key', () => {
     template.hasResourceProperties('AWS::KMS::Key', { KeySpec: Match.absent(), KeyUsage: Match.absent() });
   });
-  test('the key policy only delegates to the account (no separation-of-duties statements without admins or users)', () => {
+  test('the key policy only delegates to the account and keeps grants for AWS services (no separation-of-duties statements without admins or users)', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: [Match.objectLike({ Action: 'kms:*', Effect: 'Allow' })] },
+      KeyPolicy: { Statement: [Match.objectLike({ Action: 'kms:*', Effect: 'Allow' }), Match.objectLike({ Sid: 'DenyGrantsNotForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant' })] },
     });
   });
   test('snapshot', () => {
@@ -86,11 +86,26 @@ describe('props', () => {
     new KmsKeyWithRotation(stack, 'Key', { admins: [admin] });
     const template = synth(stack);
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement;
-    expect(statements).toHaveLength(1);
+    expect(statements).toHaveLength(2);
     expect(statements[0].Action).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']));
     expect(statements[0].Action.every((action: string) => !action.includes('*'))).toBe(true);
     expect(statements[0].Action).not.toContain('kms:CreateGrant');
     expect(statements[0].Action).not.toContain('kms:Decrypt');
+    // The alias side of alias management: the key has no alias, so the account's aliases.
+    expect(statements[1]).toEqual({
+      Effect: 'Allow',
+      Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
+      Resource: 'arn:aws:kms:us-east-1:111111111111:alias/*',
+    });
+  });
+  test('admins of a key with an alias get alias management on that alias only', () => {
+    const stack = newStack();
+    const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+    new KmsKeyWithRotation(stack, 'Key', { admins: [admin], alias: 'alias/app-data' });
+    const statements = Object.values(synth(stack).findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement;
+    expect(stack.resolve(statements[1].Resource)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:111111111111:alias/app-data']],
+    });
   });
   test('grantUse after construction adds the user to the management deny', () => {
     const stack = newStack();
@@ -115,7 +130,8 @@ describe('props', () => {
     });
     const key = Object.values(synth(stack).findResources('AWS::KMS::Key'))[0];
     const denies = key.Properties.KeyPolicy.Statement.filter((s: any) => s.Effect === 'Deny');
-    expect(denies).toEqual([]);
+    // Only the grant guard (CT.KMS.PR.3), which names every principal and is lifted by conditions.
+    expect(denies.map((s: any) => s.Sid)).toEqual(['DenyGrantsNotForAwsResources']);
   });
   test('the same admin or user given twice is listed once', () => {
     const stack = newStack();

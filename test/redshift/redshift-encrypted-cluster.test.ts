@@ -2,7 +2,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { KmsKeyWithRotation, RedshiftEncryptedCluster, RedshiftEncryptedClusterProps, RedshiftNodeType } from '../../src';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { KmsKeyWithRotation, RedshiftAuditLogging, RedshiftEncryptedCluster, RedshiftEncryptedClusterProps, RedshiftNodeType } from '../../src';
 import { newStack, snapshotOf, synth } from '../util/app';
 import { nagFindings } from '../util/nag';
 
@@ -36,10 +37,23 @@ describe('defaults', () => {
     });
     template.hasResourceProperties('AWS::Redshift::Cluster', { ClusterParameterGroupName: { Ref: Match.stringLikeRegexp('^WarehouseParameters') } });
   });
-  test('audit logs exported to CloudWatch Logs', () => {
+  test('audit logs written to a new SSE-S3 bucket the cluster waits for (CT.REDSHIFT.PR.3)', () => {
     template.hasResourceProperties('AWS::Redshift::Cluster', {
-      LoggingProperties: { LogDestinationType: 'cloudwatch', LogExports: ['connectionlog', 'userlog', 'useractivitylog'] },
+      LoggingProperties: {
+        LogDestinationType: 's3',
+        BucketName: { Ref: Match.stringLikeRegexp('^WarehouseAuditLogs') },
+        S3KeyPrefix: `redshift/${cluster.node.addr}/`,
+      },
     });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    const [clusterResource] = Object.values(template.findResources('AWS::Redshift::Cluster'));
+    expect(clusterResource.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^WarehouseAuditLogsPolicy/)]));
+    expect(cluster.auditLogsBucket).toBeDefined();
+  });
+  test('the first database is not named dev (CT.REDSHIFT.PR.7)', () => {
+    template.hasResourceProperties('AWS::Redshift::Cluster', { DBName: 'kmi' });
   });
   test('private: not public, enhanced VPC routing, private subnets, own security group', () => {
     template.hasResourceProperties('AWS::Redshift::Cluster', {
@@ -86,6 +100,46 @@ describe('compliance', () => {
     });
     new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc });
     expect(nagFindings(stack)).toEqual([]);
+  });
+});
+
+describe('audit logging', () => {
+  test('to CloudWatch Logs on request, with no bucket', () => {
+    const { template, cluster } = clusterTemplate({ auditLogging: RedshiftAuditLogging.toCloudWatchLogs() });
+    template.hasResourceProperties('AWS::Redshift::Cluster', {
+      LoggingProperties: { LogDestinationType: 'cloudwatch', LogExports: ['connectionlog', 'userlog', 'useractivitylog'] },
+    });
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(cluster.auditLogsBucket).toBeUndefined();
+  });
+  test('to a bucket given, under the prefix given, which Redshift may write to', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const bucket = new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED });
+    new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc, auditLogging: RedshiftAuditLogging.toS3({ bucket, prefix: 'audit/' }) });
+    const template = synth(stack);
+    template.hasResourceProperties('AWS::Redshift::Cluster', { LoggingProperties: { BucketName: { Ref: Match.stringLikeRegexp('^Logs') }, S3KeyPrefix: 'audit/' } });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowRedshiftAuditLogDelivery',
+          Principal: { Service: 'redshift.amazonaws.com' },
+          Action: 's3:PutObject',
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+        })]),
+      },
+    });
+  });
+  test('a bucket encrypted with a KMS key is refused: Redshift audit logging needs SSE-S3', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const bucket = new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.KMS });
+    expect(() => new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc, auditLogging: RedshiftAuditLogging.toS3({ bucket }) }))
+      .toThrow(/TestStack\/Warehouse.*auditLogging.*a bucket encrypted with a KMS key \(TestStack\/Logs\).*SSE-S3/s);
+  });
+  test('a prefix with a space is refused', () => {
+    expect(() => clusterTemplate({ auditLogging: RedshiftAuditLogging.toS3({ prefix: 'a b/' }) }))
+      .toThrow(/auditLogging\.prefix.*'a b\/'.*at most 512 characters/s);
   });
 });
 

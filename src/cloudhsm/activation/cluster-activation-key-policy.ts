@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { serviceGrantsOnly } from '../../kms/service-grants-only';
 import { KEY_ADMIN_ACTIONS } from '../../private/kms-actions';
 
 /** What Secrets Manager and EBS ask of a key on behalf of the principals that read secrets or launch instances. */
@@ -48,6 +49,7 @@ export function activationKeyPolicy(stack: Stack): iam.PolicyDocument {
           Bool: { 'kms:GrantIsForAWSResource': 'true' },
         },
       }),
+      serviceGrantsOnly(),
     ],
   });
 }

@@ -450,7 +450,7 @@ function clusterProvider(scope: Construct): cr.Provider {
 
 /** Why the handler permissions name `*`, for AwsSolutions-IAM5. */
 const HANDLER_WILDCARD_REASONS = {
-  'Resource::*': 'cloudhsm:DescribeClusters, kms:DescribeCustomKeyStores and ssm:DescribeParameters list resources and have no '
+  'Resource::*': 'cloudhsm:DescribeClusters, kms:DescribeCustomKeyStores and ssm:DescribeParameters list resources, and cloudhsm:DeleteHsm, have no '
     + 'resource-level permissions; the EC2 network interface actions are the ones CloudHSM performs with the caller\'s '
     + 'permissions when it creates or deletes an HSM\'s interface, before the interface exists.',
 };
@@ -466,7 +466,10 @@ function newCustomResource<P extends object>(
 function handlerStatements(stack: Stack, clusterArn: string, parameterName: string): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'kms:DescribeCustomKeyStores', 'ssm:DescribeParameters'], resources: ['*'] }),
-    new iam.PolicyStatement({ actions: ['cloudhsm:CreateHsm', 'cloudhsm:DeleteHsm', 'cloudhsm:InitializeCluster'], resources: [clusterArn] }),
+    new iam.PolicyStatement({ actions: ['cloudhsm:CreateHsm', 'cloudhsm:InitializeCluster'], resources: [clusterArn] }),
+    // DeleteHsm supports no resource-level permissions (Service Authorization Reference, AWS CloudHSM):
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudhsm.html
+    new iam.PolicyStatement({ actions: ['cloudhsm:DeleteHsm'], resources: ['*'] }),
     // CreateHsm and DeleteHsm create and delete the HSM's network interface with the caller's permissions.
     new iam.PolicyStatement({ actions: HSM_NETWORK_ACTIONS, resources: ['*'] }),
     new iam.PolicyStatement({

@@ -11,7 +11,9 @@ import { KMI_TAG_PREFIX, TAG_KEY_FAMILY } from './custom-key-store-key-tags';
 import { kmsWildcardArn, nagResourceFinding } from './custom-key-store-key-wildcards';
 import { OnEventFunction } from './handler/on-event-function';
 import { CUSTOM_KEY_STORE_KEY_RESOURCE_TYPE, CustomKeyStoreKeyProperties } from './handler/resource-properties';
+import { grantAliasManagement } from '../../kms/alias-management';
 import { SeparationOfDuties } from '../../kms/separation-of-duties';
+import { serviceGrantsOnly } from '../../kms/service-grants-only';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
 import { removalPolicyValue } from '../../private/handler-kit/removal-policy';
 import { MAX_PENDING_WINDOW_DAYS, MAX_ROTATION_DAYS, MIN_PENDING_WINDOW_DAYS, MIN_ROTATION_DAYS, checkAlias } from '../../private/key-props';
@@ -324,6 +326,14 @@ export class CustomKeyStoreKey extends CustomKeyStoreKeyBase implements ITaggabl
    * Refused for a key with scheduled rotation: CloudFormation would move such an alias back to the
    * first generation on every deployment. Use the `alias` prop, which follows the rotation.
    */
+  /**
+   * Lets a principal administer the key (and manage its alias, which KMS authorizes against the
+   * alias as well as the key) and denies it the key's cryptographic use.
+   */
+  public grantAdmin(grantee: iam.IGrantable): iam.Grant {
+    return super.grantAdmin(grantee).combine(grantAliasManagement(this, grantee, this.aliasName));
+  }
+
   public addAlias(aliasName: string): kms.Alias {
     if (this.rotationPeriod) {
       throw new KmiValidationError({
@@ -499,6 +509,8 @@ function keyPolicy(handlerRole: iam.IRole, rotationSchedule: RotationSchedule | 
       'ArnNotEquals': { 'aws:PrincipalArn': [handlerRole.roleArn, ...rotationSchedule ? [rotationSchedule.role.roleArn] : []] },
     },
   }));
+  // CT.KMS.PR.3: grants only for AWS resources or to AWS service principals.
+  policy.addStatements(serviceGrantsOnly());
   return policy;
 }
 

@@ -14,7 +14,9 @@ import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../../private/kms-actions';
 import { KEY_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../../private/policy-size';
 import { checkDays } from '../../private/prop-checks';
 import { attachHandlerPolicy, kmiProvider } from '../../private/provider';
+import { grantAliasManagement } from '../alias-management';
 import { SeparationOfDuties } from '../separation-of-duties';
+import { serviceGrantsOnly } from '../service-grants-only';
 
 /** The custom resource type; the posture report and the nag pack read it. */
 /** Construct id of the stack's provider for this custom resource. */
@@ -201,6 +203,7 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
   public readonly keyMaterialImported: IDependable;
 
   private readonly duties: SeparationOfDuties;
+  private readonly aliasName?: string;
 
   constructor(scope: Construct, id: string, props: KmsKeyWithImportedMaterialProps) {
     const expiration = props.expiration ?? KeyMaterialExpiration.never();
@@ -218,6 +221,8 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
     this.expiration = expiration;
     this.keyMaterial = props.keyMaterial;
     this.duties = new SeparationOfDuties(this);
+    this.aliasName = props.alias;
+    this.addToResourcePolicy(serviceGrantsOnly());
     (this.node.defaultChild as kms.CfnKey).keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
     acknowledgeRule(cfnKey, 'KMSBackingKeyRotationEnabled',
       'KMS cannot rotate imported key material automatically; this key rotates on demand when it is given a new secret '
@@ -265,11 +270,13 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
    * Lets a principal administer the key and its material, and denies it the key's cryptographic use.
    *
    * The actions are listed one by one; they leave out `kms:CreateGrant` (a grant delegates use) and
-   * the automatic rotation actions, and include importing and deleting key material.
+   * the automatic rotation actions, and include importing and deleting key material. An admin that is an
+   * IAM principal of the app is also allowed the alias side of alias management (see
+   * `KmsKeyWithRotation.grantAdmin`).
    */
   public grantAdmin(grantee: iam.IGrantable): iam.Grant {
     this.duties.addAdmin(grantee.grantPrincipal);
-    return this.grant(grantee, ...IMPORTED_KEY_ADMIN_ACTIONS);
+    return this.grant(grantee, ...IMPORTED_KEY_ADMIN_ACTIONS).combine(grantAliasManagement(this, grantee, this.aliasName));
   }
 
   /**

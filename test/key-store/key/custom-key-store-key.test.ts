@@ -96,7 +96,7 @@ describe('defaults (CloudHSM key store)', () => {
     template.hasResourceProperties(TYPE, { KeyFamily: key.keyFamily });
   });
   test('the key policy delegates to IAM, names the handler and the rotation, and protects the bookkeeping tags', () => {
-    expect(keyPolicyStatements(template).map((s) => s.Sid)).toEqual(['EnableIamPolicies', 'KmiKeyLifecycle', 'KmiScheduledRotation', 'ProtectKmiBookkeepingTags']);
+    expect(keyPolicyStatements(template).map((s) => s.Sid)).toEqual(['EnableIamPolicies', 'KmiKeyLifecycle', 'KmiScheduledRotation', 'ProtectKmiBookkeepingTags', 'DenyGrantsNotForAwsResources']);
   });
   test('keyArn and keyId are the first generation\'s, from the custom resource', () => {
     const logicalId = stack.getLogicalId(key.node.findChild('Resource').node.defaultChild as any);
@@ -298,7 +298,7 @@ describe('grants', () => {
       Resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/*`,
       Condition: { StringEquals: { 'aws:ResourceTag/cdk-kmi:key-family': key.keyFamily } },
     }]);
-    expect(keyPolicyStatements(template)).toHaveLength(4);
+    expect(keyPolicyStatements(template)).toHaveLength(5);
   });
   test('grantEncrypt and grantDecrypt grant what aws-cdk-lib grants', () => {
     expect(grantTemplate((k, r) => k.grantEncrypt(r)).roleStatements()[0].Action).toEqual(['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']);

@@ -76,8 +76,8 @@ describe('defaults', () => {
     ]);
     expect(importResource(template).DependsOn).toContain(policyId);
   });
-  test('the key policy only delegates to the account (no separation-of-duties statements without admins or users)', () => {
-    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: [Match.objectLike({ Action: 'kms:*', Effect: 'Allow' })] } });
+  test('the key policy only delegates to the account and keeps grants for AWS services (no separation-of-duties statements without admins or users)', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: [Match.objectLike({ Action: 'kms:*', Effect: 'Allow' }), Match.objectLike({ Sid: 'DenyGrantsNotForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant' })] } });
   });
   test('the handler runs on Node.js 24', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Handler: 'index.handler', Description: 'cdk-kmi: Custom::KmiImportedKeyMaterial (onEvent)' });
@@ -164,7 +164,7 @@ describe('props', () => {
     new KmsKeyWithImportedMaterial(stack, 'Key', { keyMaterial: materialSecret(stack), admins: [admin], users: [user] });
     const statements = Object.values(synth(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
     expect(statements.filter((s: any) => s.Effect === 'Deny').map((s: any) => s.Sid).sort())
-      .toEqual(['DenyCryptographicUseToKeyAdministrators', 'DenyKeyManagementToKeyUsers']);
+      .toEqual(['DenyCryptographicUseToKeyAdministrators', 'DenyGrantsNotForAwsResources', 'DenyKeyManagementToKeyUsers']);
   });
   test('two keys in a stack share one provider and one handler', () => {
     const stack = newStack();
