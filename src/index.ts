@@ -32,3 +32,4 @@ export * from './field-level/field-level-encryption-keys';
 export * from './organization/organization-policy-options';
 export * from './organization/encryption-service-control-policy';
 export * from './organization/encryption-resource-control-policy';
+export * from './organization/organization-encryption-baseline';
