@@ -49,6 +49,8 @@ const PROTECTED_SERVICES = ['kms:*', 's3:*'];
  * @see https://github.com/aws-samples/data-perimeter-policy-examples/tree/main/resource_control_policies
  *
  * @example
+ * import { EncryptionResourceControlPolicy } from 'cdk-kmi';
+ *
  * new EncryptionResourceControlPolicy(this, 'Rcp', {
  *   organizationId: 'o-a1b2c3d4e5',
  *   targetIds: ['r-ab12'],

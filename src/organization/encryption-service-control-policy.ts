@@ -43,6 +43,8 @@ export interface EncryptionServiceControlPolicyProps extends OrganizationPolicyO
  * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  *
  * @example
+ * import { EncryptionServiceControlPolicy } from 'cdk-kmi';
+ *
  * new EncryptionServiceControlPolicy(this, 'Scp', {
  *   targetIds: ['ou-ab12-11111111'],
  *   breakGlassRoleNames: ['BreakGlass'],

@@ -130,6 +130,8 @@ export interface OrganizationEncryptionBaselineProps {
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
  *
  * @example
+ * import { OrganizationEncryptionBaseline } from 'cdk-kmi';
+ *
  * new OrganizationEncryptionBaseline(this, 'Baseline', {
  *   organizationalUnitIds: ['ou-ab12-11111111'],
  *   regions: ['us-east-1', 'eu-west-1'],
@@ -145,7 +147,8 @@ export class OrganizationEncryptionBaseline extends Construct {
 
   /**
    * The stack whose template the StackSet deploys to each account and Region. Constructs added to
-   * it are deployed too, provided they use no assets.
+   * it are deployed too, provided they use no assets and reference nothing outside it (each account
+   * and Region gets its own copy; there is no cross-stack reference into the management account).
    */
   public readonly templateStack: Stack;
 
