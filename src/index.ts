@@ -31,3 +31,7 @@ export * from './rds/encrypted-database-cluster';
 export * from './rds/encrypted-database-read-replica';
 export * from './dynamodb/encrypted-table';
 export * from './field-level/field-level-encryption-keys';
+export * from './organization/organization-policy-options';
+export * from './organization/encryption-service-control-policy';
+export * from './organization/encryption-resource-control-policy';
+export * from './organization/organization-encryption-baseline';

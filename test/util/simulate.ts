@@ -9,6 +9,24 @@ export interface Request {
   readonly context?: Record<string, string | string[]>;
   readonly identityPolicies?: Array<{ name: string; policy: any }>;
   readonly resourcePolicy?: any;
+  /**
+   * Service control policies attached to the account (one level of the organization, with AWS's
+   * default `FullAWSAccess` beside them, as Organizations attaches it).
+   */
+  readonly serviceControlPolicies?: any[];
+  /** Resource control policies attached to the resource's account (`RCPFullAWSAccess` is added by the simulator). */
+  readonly resourceControlPolicies?: any[];
+}
+
+/** The SCP AWS Organizations attaches to every root, OU and account by default. */
+const FULL_AWS_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+function orgLevel(policies: any[] | undefined, defaults: any[]) {
+  if (policies === undefined) {
+    return [];
+  }
+  const named = [...defaults, ...policies].map((policy, i) => ({ name: `policy${i}`, policy: standInKeys(policy) }));
+  return [{ orgIdentifier: ACCOUNT, policies: named }];
 }
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -30,8 +48,8 @@ export async function evaluate(request: Request): Promise<Decision> {
       }),
     },
     identityPolicies: standInKeys(request.identityPolicies ?? []),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
+    serviceControlPolicies: orgLevel(request.serviceControlPolicies, [FULL_AWS_ACCESS]),
+    resourceControlPolicies: orgLevel(request.resourceControlPolicies, []),
     resourcePolicy: standInKeys(request.resourcePolicy),
   }, { simulationMode: 'Strict' });
   if (result.resultType === 'error') {

@@ -29,6 +29,9 @@ export interface AnalyzeOptions {
   readonly parameters?: ParameterValues;
 }
 
+/** Resources whose templates are read as stacks of their own (nested stacks, StackSets' TemplateBody). */
+const FOLLOWED_TYPES = new Set(['AWS::CloudFormation::Stack', 'AWS::CloudFormation::StackSet']);
+
 /** At most this many cases of a resource's undecided conditions are evaluated; beyond, the row says so. */
 const MAX_CASES = 64;
 
@@ -78,7 +81,7 @@ export function analyzeStacks(stacks: readonly StackTemplate[], sources: readonl
     for (const [logicalId, resource] of Object.entries(ctx.resources)) {
       const coverage = COVERAGE_BY_TYPE.get(resource.Type);
       if (coverage === undefined) {
-        if (!(resource.Type === 'AWS::CloudFormation::Stack' && stack.followed.has(logicalId))) {
+        if (!(FOLLOWED_TYPES.has(resource.Type) && stack.followed.has(logicalId))) {
           notAssessed.push({ stack: stack.name, logicalId, type: resource.Type, reason: uncoveredReason(ctx, resource) });
         }
         continue;

@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from './input-error';
 import { readDocument } from './parse';
+import { stackSetTemplates } from './stack-sets';
 import { nestedParameters, StackTemplate, templateOf } from './stack-template';
 import { ParameterValues, StackEnvironment } from './template';
 
@@ -28,7 +29,7 @@ export function readAssembly(dir: string, parameters: ParameterValues = {}): Sta
       const file = join(dir, String(artifact.properties?.templateFile));
       const environment = parseEnvironment(artifact.environment);
       const stack = templateOf(name, file, readDocument(file), environment, parameters);
-      stacks.push(stack, ...nestedStacks(dir, stack, parameters));
+      stacks.push(stack, ...nestedStacks(dir, stack, parameters), ...stackSetTemplates(stack));
     } else if (artifact?.type === 'cdk:cloud-assembly') {
       stacks.push(...readAssembly(join(dir, String(artifact.properties?.directoryName)), parameters));
     }

@@ -7,6 +7,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { isAssembly, readAssembly } from './assembly';
 import { InputError } from './input-error';
 import { readDocument } from './parse';
+import { stackSetTemplates } from './stack-sets';
 import { nestedParameters, StackTemplate, templateOf } from './stack-template';
 import { ParameterValues } from './template';
 import { flatten, isObject } from '../../cfn/values';
@@ -44,7 +45,7 @@ function readFolder(dir: string, parameters: ParameterValues): StackTemplate[] {
   for (const { file, document } of candidates.filter(({ file: f }) => !nestedFiles.has(resolve(f)))) {
     const name = relative(dir, file).replace(/\.(json|ya?ml|template)$/i, '').split('\\').join('/');
     const stack = templateOf(name, file, document, {}, parameters);
-    stacks.push(stack, ...nestedStacks(stack, parameters));
+    stacks.push(stack, ...nestedStacks(stack, parameters), ...stackSetTemplates(stack));
   }
   if (stacks.length === 0) {
     throw new InputError(`${dir}: no CloudFormation template found (JSON or YAML files with a Resources section), and no manifest.json of a cloud assembly`);
@@ -54,7 +55,7 @@ function readFolder(dir: string, parameters: ParameterValues): StackTemplate[] {
 
 function readTemplateFile(file: string, name: string, parameters: ParameterValues): StackTemplate[] {
   const stack = templateOf(name, file, readDocument(file), {}, parameters);
-  return [stack, ...nestedStacks(stack, parameters)];
+  return [stack, ...nestedStacks(stack, parameters), ...stackSetTemplates(stack)];
 }
 
 /** The nested stacks of a template whose `TemplateURL` is a local file (as before `aws cloudformation package`). */
