@@ -9,8 +9,8 @@ import {
 } from '../../../src/cloudhsm/cluster/cloudhsm-cluster';
 import { ClusterTrustAnchor, TrustAnchorKeySize } from '../../../src/cloudhsm/cluster/cluster-trust-anchor';
 import { ACCOUNT, newStack, REGION, snapshotOf, synth } from '../../util/app';
-import { evaluate } from '../../util/simulate';
 import { nagFindings } from '../../util/nag';
+import { evaluate } from '../../util/simulate';
 
 const CA_ARN = 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgYm9keSBmb3IgdGVzdHM=\n-----END CERTIFICATE-----\n';
