@@ -116,6 +116,8 @@ export function resetFakes(): void {
   // If a handler ever read a secret, it would get the known password.
   secrets.on(GetSecretValueCommand).resolves({ SecretString: PASSWORD });
   ec2.on(StartInstancesCommand).resolves({ StartingInstances: [{ InstanceId: INSTANCE, CurrentState: { Name: 'running' } }] });
+  // An activated cluster, unless a test says otherwise.
+  clusterIs('ACTIVE');
   // Only consulted when StartInstances refuses: a refused client is a terminated one unless a test says otherwise.
   instanceIs(() => 'terminated');
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND } });
