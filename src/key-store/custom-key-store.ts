@@ -429,8 +429,13 @@ function bindExternalKeyStoreProxy(store: CustomKeyStore, options: ExternalKeySt
     '10 to 128 characters: /kms/xks/v<version>, optionally after a prefix of letters, digits, /, _ and -, such as /example/kms/xks/v1');
   const connectivity = options.connectivity;
   if (connectivity.connectivityType === XksProxyConnectivityType.VPC_ENDPOINT_SERVICE) {
-    checkPattern(path, 'source.connectivity (VPC endpoint service name)', connectivity.vpcEndpointServiceName!, 20, 64, /^.*$/,
-      '20 to 64 characters, such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0');
+    // Length and pattern of XksProxyVpcEndpointServiceNameType in the KMS service model
+    // (botocore/data/kms/2014-11-01/service-2.json; https://docs.aws.amazon.com/kms/latest/APIReference/API_XksProxyConfigurationType.html).
+    checkPattern(path, 'source.connectivity (VPC endpoint service name)', connectivity.vpcEndpointServiceName!, 20, 64,
+      /^(com|eu)\.amazonaws\.vpce\.([a-z]+-){2,3}\d+\.vpce-svc-[0-9a-z]+$/,
+      '20 to 64 characters: com.amazonaws.vpce.<region>.vpce-svc-<id> (or eu.amazonaws.vpce...), lower-case letters and digits, '
+      + 'such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      'Use the service name shown for the VPC endpoint service (ec2 describe-vpc-endpoint-service-configurations).');
     if (connectivity.vpcEndpointServiceOwner !== undefined) {
       checkPattern(path, 'source.connectivity (VPC endpoint service owner)', connectivity.vpcEndpointServiceOwner, 12, 12, /^[0-9]{12}$/,
         'a 12-digit AWS account id');

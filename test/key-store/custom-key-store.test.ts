@@ -419,11 +419,31 @@ describe('bad input', () => {
       `TestStack/Store: invalid source.uriPath: got '${uriPath}' (${uriPath.length} characters); allowed: 10 to 128 characters: /kms/xks/v<version>, `
       + 'optionally after a prefix of letters, digits, /, _ and -, such as /example/kms/xks/v1.');
   });
-  test.each([['com.amazonaws.vpce'], ['x'.repeat(65)]])('a VPC endpoint service name %s', (name) => {
+  // Pattern and length of XksProxyVpcEndpointServiceNameType in botocore/data/kms/2014-11-01/service-2.json.
+  test.each([
+    ['com.amazonaws.vpce'],
+    ['x'.repeat(65)],
+    ['com.amazonaws.vpce.us-east-1.vpce-svc-0123456789ABCDEF0'],
+    ['org.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0'],
+    ['com.amazonaws.vpce.useast1.vpce-svc-0123456789abcdef0'],
+    ['com.amazonaws.vpce.us-east-1.svc-0123456789abcdef0'],
+    ['com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0.extra'],
+    [`com.amazonaws.vpce.us-east-1.vpce-svc-${'0'.repeat(30)}`],
+  ])('a VPC endpoint service name %s', (name) => {
     const stack = newStack();
     expect(() => new CustomKeyStore(stack, 'Store', { source: xksSource(stack, { connectivity: XksProxyConnectivity.vpcEndpointService(name) }) })).toThrow(
       `TestStack/Store: invalid source.connectivity (VPC endpoint service name): got '${name}' (${name.length} characters); allowed: 20 to 64 `
-      + 'characters, such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0.');
+      + 'characters: com.amazonaws.vpce.<region>.vpce-svc-<id> (or eu.amazonaws.vpce...), lower-case letters and digits, '
+      + 'such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0. '
+      + 'Use the service name shown for the VPC endpoint service (ec2 describe-vpc-endpoint-service-configurations).');
+  });
+  test.each([
+    ['com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0'],
+    ['eu.amazonaws.vpce.eusc-de-east-1.vpce-svc-0a1b2c3d'],
+    ['com.amazonaws.vpce.us-gov-west-1.vpce-svc-0123456789abcdef0'],
+  ])('a VPC endpoint service name %s is accepted', (name) => {
+    const stack = newStack();
+    expect(() => new CustomKeyStore(stack, 'Store', { source: xksSource(stack, { connectivity: XksProxyConnectivity.vpcEndpointService(name) }) })).not.toThrow();
   });
   test.each([['12345678901'], ['12345678901a']])('a VPC endpoint service owner %s', (owner) => {
     const stack = newStack();

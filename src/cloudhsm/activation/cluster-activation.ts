@@ -362,7 +362,9 @@ class AutomaticActivation extends Construct implements ActivationResult {
       conditions: { StringEquals: { 'kms:ViaService': `ec2.${stack.region}.amazonaws.com` } },
     })];
     return attachHandlerPolicy(this, 'HandlerPolicy', provider, [
-      new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'ssm:GetCommandInvocation'], resources: ['*'] }),
+      // ec2:DescribeInstances has no resource-level permissions
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html): it tells a stopping client from a terminated one.
+      new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'ec2:DescribeInstances', 'ssm:GetCommandInvocation'], resources: ['*'] }),
       new iam.PolicyStatement({
         actions: ['ssm:SendCommand'],
         resources: [stack.formatArn({ service: 'ssm', resource: 'document', resourceName: document.ref }), instanceArn],
@@ -370,7 +372,7 @@ class AutomaticActivation extends Construct implements ActivationResult {
       new iam.PolicyStatement({ actions: clientActions, resources: [instanceArn] }),
       ...startVolume,
     ], {
-      'Resource::*': 'cloudhsm:DescribeClusters and ssm:GetCommandInvocation support no resource-level permissions; '
+      'Resource::*': 'cloudhsm:DescribeClusters, ec2:DescribeInstances and ssm:GetCommandInvocation support no resource-level permissions; '
         + 'SendCommand and the instance actions are limited to this document and this client.',
     });
   }

@@ -392,16 +392,29 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
   }
 }
 
-/** What CreateHsm and DeleteHsm do with the caller's permissions (the HSM's elastic network interface). */
+/**
+ * What CreateHsm and DeleteHsm do with the caller's permissions (the HSM's elastic network interface).
+ * The union of the dependent actions of CreateHsm and DeleteHsm in the Service Authorization Reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudhsm.html) and the EC2
+ * actions of the CloudHSM guide's IAM example
+ * (https://docs.aws.amazon.com/cloudhsm/latest/userguide/identity-access-management.html, the same list as
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloudHSMRole.html): the two documents
+ * differ, so the handler has both (DescribeNetworkInterfaceAttribute, DetachNetworkInterface, CreateTags and
+ * DescribeVpcs come from the guide only).
+ */
 const HSM_NETWORK_ACTIONS = [
   'ec2:AuthorizeSecurityGroupEgress',
   'ec2:AuthorizeSecurityGroupIngress',
   'ec2:CreateNetworkInterface',
   'ec2:CreateSecurityGroup',
+  'ec2:CreateTags',
   'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaceAttribute',
   'ec2:DescribeNetworkInterfaces',
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeSubnets',
+  'ec2:DescribeVpcs',
+  'ec2:DetachNetworkInterface',
   'ec2:RevokeSecurityGroupEgress',
 ];
 
@@ -450,8 +463,8 @@ function clusterProvider(scope: Construct): cr.Provider {
 
 /** Why the handler permissions name `*`, for AwsSolutions-IAM5. */
 const HANDLER_WILDCARD_REASONS = {
-  'Resource::*': 'cloudhsm:DescribeClusters, kms:DescribeCustomKeyStores and ssm:DescribeParameters list resources, and cloudhsm:DeleteHsm, have no '
-    + 'resource-level permissions; the EC2 network interface actions are the ones CloudHSM performs with the caller\'s '
+  'Resource::*': 'cloudhsm:DescribeClusters, kms:DescribeCustomKeyStores and ssm:DescribeParameters list resources, and they and '
+    + 'cloudhsm:DeleteHsm have no resource-level permissions; the EC2 network interface actions are the ones CloudHSM performs with the caller\'s '
     + 'permissions when it creates or deletes an HSM\'s interface, before the interface exists.',
 };
 
@@ -465,11 +478,13 @@ function newCustomResource<P extends object>(
 /** The handler permissions every cluster needs, whatever its trust anchor. */
 function handlerStatements(stack: Stack, clusterArn: string, parameterName: string): iam.PolicyStatement[] {
   return [
-    new iam.PolicyStatement({ actions: ['cloudhsm:DescribeClusters', 'kms:DescribeCustomKeyStores', 'ssm:DescribeParameters'], resources: ['*'] }),
+    // cloudhsm:DeleteHsm has no resource types in the Service Authorization Reference
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudhsm.html), so only `*` allows it.
+    new iam.PolicyStatement({
+      actions: ['cloudhsm:DeleteHsm', 'cloudhsm:DescribeClusters', 'kms:DescribeCustomKeyStores', 'ssm:DescribeParameters'],
+      resources: ['*'],
+    }),
     new iam.PolicyStatement({ actions: ['cloudhsm:CreateHsm', 'cloudhsm:InitializeCluster'], resources: [clusterArn] }),
-    // DeleteHsm supports no resource-level permissions (Service Authorization Reference, AWS CloudHSM):
-    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudhsm.html
-    new iam.PolicyStatement({ actions: ['cloudhsm:DeleteHsm'], resources: ['*'] }),
     // CreateHsm and DeleteHsm create and delete the HSM's network interface with the caller's permissions.
     new iam.PolicyStatement({ actions: HSM_NETWORK_ACTIONS, resources: ['*'] }),
     new iam.PolicyStatement({

@@ -166,12 +166,12 @@ describe('automatic activation with defaults', () => {
     });
     expect(resource.DependsOn).toEqual(expect.arrayContaining(['Initialization', ingressId, expect.stringMatching(/^ActivationHandlerPolicy/)]));
   });
-  test('the handlers may send this document to this client, start and terminate it, and read no secret', () => {
+  test('the handlers may send this document to this client, see its state, start and terminate it, and read no secret', () => {
     const [instanceId] = only(template, 'AWS::EC2::Instance');
     const [documentId] = only(template, 'AWS::SSM::Document');
     const instanceArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:${REGION}:${ACCOUNT}:instance/`, { Ref: instanceId }]] };
     expect(policyOf(template, 'ActivationHandlerPolicy')).toEqual([
-      expect.objectContaining({ Action: ['cloudhsm:DescribeClusters', 'ssm:GetCommandInvocation'], Resource: '*' }),
+      expect.objectContaining({ Action: ['cloudhsm:DescribeClusters', 'ec2:DescribeInstances', 'ssm:GetCommandInvocation'], Resource: '*' }),
       expect.objectContaining({
         Action: 'ssm:SendCommand',
         Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:${REGION}:${ACCOUNT}:document/`, { Ref: documentId }]] }, instanceArn],

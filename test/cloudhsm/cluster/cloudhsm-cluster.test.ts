@@ -8,8 +8,9 @@ import {
   CloudHsmCluster, CloudHsmClusterMode, CloudHsmClusterProps, CloudHsmNetworkType, CloudHsmType,
 } from '../../../src/cloudhsm/cluster/cloudhsm-cluster';
 import { ClusterTrustAnchor, TrustAnchorKeySize } from '../../../src/cloudhsm/cluster/cluster-trust-anchor';
-import { newStack, snapshotOf, synth } from '../../util/app';
+import { ACCOUNT, newStack, REGION, snapshotOf, synth } from '../../util/app';
 import { nagFindings } from '../../util/nag';
+import { evaluate } from '../../util/simulate';
 
 const CA_ARN = 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgYm9keSBmb3IgdGVzdHM=\n-----END CERTIFICATE-----\n';
@@ -95,7 +96,7 @@ describe('defaults', () => {
   });
   test('the handler may describe clusters and key stores, change HSMs and initialize only this cluster, and touch only its secret and parameter', () => {
     expect(stack.resolve(handlerPolicy(template))).toEqual([
-      { Effect: 'Allow', Action: ['cloudhsm:DescribeClusters', 'kms:DescribeCustomKeyStores', 'ssm:DescribeParameters'], Resource: '*' },
+      { Effect: 'Allow', Action: ['cloudhsm:DeleteHsm', 'cloudhsm:DescribeClusters', 'kms:DescribeCustomKeyStores', 'ssm:DescribeParameters'], Resource: '*' },
       {
         Effect: 'Allow',
         Action: ['cloudhsm:CreateHsm', 'cloudhsm:InitializeCluster'],
@@ -106,7 +107,8 @@ describe('defaults', () => {
       {
         Effect: 'Allow',
         Action: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateNetworkInterface', 'ec2:CreateSecurityGroup',
-          'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:RevokeSecurityGroupEgress'],
+          'ec2:CreateTags', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaceAttribute', 'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:DetachNetworkInterface', 'ec2:RevokeSecurityGroupEgress'],
         Resource: '*',
       },
       {
@@ -122,6 +124,37 @@ describe('defaults', () => {
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.us-east-1.', { Ref: 'AWS::URLSuffix' }]] } } },
       },
     ]);
+  });
+  describe('the handler policy, evaluated', () => {
+    const CLUSTER = 'cluster-abcdefghijk';
+    const clusterArn = (id: string) => `arn:aws:cloudhsm:${REGION}:${ACCOUNT}:cluster/${id}`;
+    const concrete = (value: unknown): any => JSON.parse(JSON.stringify(stack.resolve(value))
+      .replace(/\{"Ref":"AWS::Partition"\}/g, '"aws"')
+      .replace(/\{"Ref":"AWS::URLSuffix"\}/g, '"amazonaws.com"')
+      .replace(/\{"Ref":"\w+"\}/g, `"arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:anchor-AbCdEf"`)
+      .replace(/\{"Fn::GetAtt":\["\w+","Arn"\]\}/g, `"arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555"`)
+      .replace(/\{"Fn::GetAtt":\["\w+","ClusterId"\]\}/g, `"${CLUSTER}"`)
+      .replace(/\{"Fn::Join":\["",\[((?:"[^"]*",?)+)\]\]\}/g, (_, parts: string) => JSON.stringify(JSON.parse(`[${parts}]`).join(''))));
+    const identityPolicies = [{ name: 'HsmHandlerPolicy', policy: { Version: '2012-10-17', Statement: concrete(handlerPolicy(template)) } }];
+    const as = (action: string, resource: string) => evaluate({ principal: `arn:aws:iam::${ACCOUNT}:role/Handler`, action, resource, identityPolicies });
+    // DeleteHsm has no resource types (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudhsm.html):
+    // IAM evaluates it against `*`, which a statement naming the cluster ARN never matches.
+    test('may delete an HSM, an action without resource-level permissions', async () => {
+      expect(await as('cloudhsm:DeleteHsm', '*')).toBe('Allowed');
+    });
+    test('may create HSMs in and initialize only its own cluster', async () => {
+      expect(await as('cloudhsm:CreateHsm', clusterArn(CLUSTER))).toBe('Allowed');
+      expect(await as('cloudhsm:InitializeCluster', clusterArn(CLUSTER))).toBe('Allowed');
+      expect(await as('cloudhsm:CreateHsm', clusterArn('cluster-otherother1'))).toBe('ImplicitlyDenied');
+      expect(await as('cloudhsm:InitializeCluster', clusterArn('cluster-otherother1'))).toBe('ImplicitlyDenied');
+    });
+    // The EC2 actions of the CloudHSM guide's IAM example (https://docs.aws.amazon.com/cloudhsm/latest/userguide/identity-access-management.html).
+    test.each([
+      ['ec2:DescribeNetworkInterfaceAttribute'], ['ec2:DetachNetworkInterface'], ['ec2:CreateTags'], ['ec2:DescribeVpcs'],
+      ['ec2:CreateNetworkInterface'], ['ec2:DeleteNetworkInterface'], ['ec2:DescribeNetworkInterfaces'], ['ec2:DescribeSubnets'],
+    ])('may call %s, as CloudHSM does with the caller\'s permissions for the HSM\'s interface', async (action) => {
+      expect(await as(action, '*')).toBe('Allowed');
+    });
   });
   test('one provider with onEvent and isComplete handlers, asking every 30 seconds for at most an hour', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Description: 'cdk-kmi: Custom::KmiCloudHsmInitialization and Custom::KmiCloudHsmHsms (onEvent)', Timeout: 300 });

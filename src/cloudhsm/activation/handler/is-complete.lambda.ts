@@ -6,9 +6,11 @@
  *   step, its status and what to check, plus the step's own `KMI: ` diagnostic line. The raw output
  *   of the tools is never surfaced (the document redacts passwords from it, and this handler does not
  *   pass it on either).
- * - Once every step succeeded, the client instance is stopped or terminated, as the construct asked.
+ * - Once every step succeeded and DescribeClusters reports the cluster ACTIVE, the client instance is
+ *   stopped or terminated, as the construct asked.
  * - Delete, and a Create or Update that had nothing to run, are complete at once.
  */
+import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { ActivationClients, activationClients } from './activation-calls';
@@ -40,8 +42,31 @@ export async function isComplete(event: IsCompleteEvent, clients: ActivationClie
       throw new Error(failureMessage(props, commandId, step, invocation));
     }
   }
+  // `cluster activate` returns before DescribeClusters reports the cluster ACTIVE, and the key store needs it
+  // ACTIVE: CreateCustomKeyStore and ConnectCustomKeyStore refuse any other state with
+  // CloudHsmClusterNotActiveException (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateCustomKeyStore.html).
+  // AWS's own activation sample polls DescribeClusters until ACTIVE
+  // (https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html: the cluster state changes to ACTIVE).
+  const state = await clusterState(clients, props.ClusterId);
+  if (state !== 'ACTIVE') {
+    if (GONE_STATES.includes(state)) {
+      throw new Error(`Activation of CloudHSM cluster ${props.ClusterId} ran, but the cluster is ${state}: it cannot become ACTIVE.`);
+    }
+    return { IsComplete: false };
+  }
   await disposeClient(clients, props);
   return { IsComplete: true };
+}
+
+/** Cluster states from which it never becomes ACTIVE. */
+const GONE_STATES = ['DELETE_IN_PROGRESS', 'DELETED', 'UNKNOWN'];
+
+/** The cluster's state as DescribeClusters reports it, `UNKNOWN` if it is not listed. */
+async function clusterState(clients: ActivationClients, clusterId: string): Promise<string> {
+  const described = await call('cloudhsm:DescribeClusters', () => clients.cloudhsm.send(new DescribeClustersCommand({
+    Filters: { clusterIds: [clusterId] },
+  })));
+  return (described.Clusters ?? []).find((c) => c.ClusterId === clusterId)?.State ?? 'UNKNOWN';
 }
 
 /** Lambda entry point. */

@@ -6,19 +6,19 @@
  * - Create and Update: checks the cluster (INITIALIZED, or ACTIVE: then the document only checks
  *   `kmsuser`), starts the client instance if it is stopped, and sends the activation command
  *   document with identifiers only (never a password), retrying while the instance's SSM agent has
- *   not registered yet. A client terminated after an earlier activation of a cluster that is now
+ *   not registered yet. A client still stopping is waited for, then started. A client terminated after an earlier activation of a cluster that is now
  *   ACTIVE leaves nothing to do.
  * - Delete: nothing to undo on the HSMs; the secrets follow their removal policy.
  *
  * This handler never reads a secret: only the client instance may.
  */
 import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
-import { StartInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, StartInstancesCommand } from '@aws-sdk/client-ec2';
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ActivationClients, activationClients } from './activation-calls';
 import { ActivationData, ActivationProperties, physicalId } from './resource-properties';
-import { call, OnEventResult } from '../../../private/handler-kit';
+import { call, errorName, OnEventResult } from '../../../private/handler-kit';
 
 /** How long to wait in one invocation (the clients' clock tells the time and waits). Tests replace it. */
 export interface Waiting {
@@ -60,7 +60,7 @@ export async function onEvent(
     throw new Error(`CloudHSM cluster ${props.ClusterId} has no ACTIVE HSM with an IP address: activation needs at least one. `
       + 'Wait for its HSMs to become ACTIVE, then deploy again.');
   }
-  const refused = await startClient(clients, props.InstanceId);
+  const refused = await startClient(clients, props.InstanceId, waiting);
   if (refused) {
     if (state === 'ACTIVE') {
       // The client was terminated after it activated this cluster: nothing is left to do.
@@ -91,15 +91,50 @@ async function describeCluster(clients: ActivationClients, clusterId: string) {
 /**
  * Starts the client if it is stopped (a client stopped after an earlier activation). Returns why
  * EC2 refused when the instance cannot be started (terminated, or gone), undefined otherwise.
+ *
+ * StartInstances refuses an instance that is still `stopping` with IncorrectInstanceState, as it refuses
+ * a terminated one (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html:
+ * "IncorrectInstanceState: The instance is in an incorrect state for the requested action"); only a
+ * `stopped` instance can be started (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html).
+ * So the state is read with DescribeInstances: a stopping client is waited for and started once stopped,
+ * never taken for a terminated one.
  */
-async function startClient(clients: ActivationClients, instanceId: string): Promise<string | undefined> {
+async function startClient(clients: ActivationClients, instanceId: string, waiting: Waiting): Promise<string | undefined> {
+  const deadline = clients.clock.now() + waiting.registrationTimeoutMs;
+  for (;;) {
+    try {
+      await call('ec2:StartInstances', () => clients.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })));
+      return undefined;
+    } catch (error) {
+      const name = errorName(error);
+      if (name === 'InvalidInstanceID.NotFound') {
+        return `${name}: ${(error as Error).message}`;
+      }
+      if (name !== 'IncorrectInstanceState') {
+        throw error;
+      }
+      const state = await instanceState(clients, instanceId);
+      // `stopped`: it stopped between the two calls, and can be started now.
+      if (state !== 'stopping' && state !== 'stopped') {
+        return `${name}: ${(error as Error).message} (instance state ${state ?? 'unknown'})`;
+      }
+      if (clients.clock.now() >= deadline) {
+        throw new Error(`The activation client ${instanceId} is still ${state} after ${Math.round(waiting.registrationTimeoutMs / 60_000)} `
+          + 'minutes, so it cannot be started to run the activation. Wait until it is stopped, then deploy again.');
+      }
+      await clients.clock.sleep(waiting.retryIntervalMs);
+    }
+  }
+}
+
+/** The instance's state name (`stopping`, `terminated`...), or undefined if EC2 no longer lists it. */
+async function instanceState(clients: ActivationClients, instanceId: string): Promise<string | undefined> {
   try {
-    await call('ec2:StartInstances', () => clients.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })));
-    return undefined;
+    const described = await call('ec2:DescribeInstances', () => clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
+    return described.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId)?.State?.Name;
   } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'IncorrectInstanceState' || name === 'InvalidInstanceID.NotFound') {
-      return `${name}: ${(error as Error).message}`;
+    if (errorName(error) === 'InvalidInstanceID.NotFound') {
+      return undefined;
     }
     throw error;
   }

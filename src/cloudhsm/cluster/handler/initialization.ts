@@ -14,7 +14,9 @@
  * InitializeCluster. onEvent prepares (the self-managed root, checks of a Private CA or of the given
  * certificates, the first HSM); isComplete moves the cluster one step at a time from what
  * DescribeClusters says, so a repeated or interrupted create resumes where it stopped, and a cluster
- * already initialized by the same trust anchor is accepted as it is. A cluster initialized by another
+ * already initialized by the same trust anchor is accepted as it is. InitializeCluster is called once
+ * per operation, even while DescribeClusters still reports UNINITIALIZED after it (again only after 15
+ * minutes without progress). A cluster initialized by another
  * trust anchor is refused: its trust anchor cannot change.
  *
  * Delete with RETAIN changes nothing. DESTROY refuses while a KMS custom key store uses the cluster,
@@ -93,7 +95,7 @@ export async function isInitializationComplete(event: IsCompleteEvent, clients: 
     return completeInitialized(clients, props, cluster);
   }
   if (state === 'UNINITIALIZED') {
-    const result = await advanceUninitialized(clients, props, cluster, now);
+    const result = await advanceUninitialized(clients, props, cluster, now, Number(data.StartedAt ?? 0));
     if (result) {
       return result;
     }
@@ -112,7 +114,7 @@ export async function isInitializationComplete(event: IsCompleteEvent, clients: 
  * sign it and call InitializeCluster. Returns undefined to keep waiting, or the final answer.
  */
 async function advanceUninitialized(
-  clients: ClusterClients, props: InitializationProperties, cluster: Cluster, now: Date,
+  clients: ClusterClients, props: InitializationProperties, cluster: Cluster, now: Date, startedAt: number,
 ): Promise<IsCompleteResult | undefined> {
   const clusterId = cluster.ClusterId!;
   if ((cluster.Hsms ?? []).length === 0) {
@@ -143,6 +145,14 @@ async function advanceUninitialized(
   if (!isSignedBy(signed, anchor)) {
     throw new Error(`The signed certificate of cluster ${clusterId} was not signed by the trust anchor directly: CloudHSM needs `
       + 'the trust anchor (a self-signed root) to be the issuer of the cluster certificate.');
+  }
+  // InitializeCluster only starts the initialization: DescribeClusters may still report UNINITIALIZED
+  // at the next poll, and what a second call does is not documented
+  // (https://docs.aws.amazon.com/cloudhsm/latest/APIReference/API_InitializeCluster.html). The call is
+  // therefore made once per operation: the trust anchor parameter, written just before it, records when.
+  const requestedAt = await initializationRequestedAt(clients, props.TrustAnchorParameterName, clusterId);
+  if (requestedAt !== undefined && requestedAt >= startedAt && now.getTime() - requestedAt < REINITIALIZE_AFTER_MS) {
+    return undefined;
   }
   await putTrustAnchorParameter(clients, props.TrustAnchorParameterName, anchor, clusterId);
   await call('cloudhsm:InitializeCluster', () => clients.cloudhsm.send(new InitializeClusterCommand({
@@ -328,6 +338,29 @@ async function createFirstHsm(clients: ClusterClients, cluster: Cluster): Promis
   const created = await call('cloudhsm:CreateHsm', () =>
     clients.cloudhsm.send(new CreateHsmCommand({ ClusterId: cluster.ClusterId!, AvailabilityZone: zone })));
   return created.Hsm?.HsmId ?? '';
+}
+
+/**
+ * How long after InitializeCluster a cluster still reported UNINITIALIZED is taken as not initializing:
+ * the handler then calls InitializeCluster again (the first call may have been lost with the function
+ * that made it). Initialization takes a few minutes
+ * (https://docs.aws.amazon.com/cloudhsm/latest/userguide/initialize-cluster.html).
+ */
+const REINITIALIZE_AFTER_MS = 15 * 60 * 1000;
+
+/**
+ * When the trust anchor parameter of this cluster was last written (just before InitializeCluster),
+ * or undefined if it does not describe this cluster.
+ */
+async function initializationRequestedAt(clients: ClusterClients, name: string, clusterId: string): Promise<number | undefined> {
+  const described = await call('ssm:DescribeParameters', () => clients.ssm.send(new DescribeParametersCommand({
+    ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [name] }],
+  })));
+  const parameter = (described?.Parameters ?? []).find((p) => p.Name === name);
+  if (!parameter || parameter.Description !== parameterDescription(clusterId) || !parameter.LastModifiedDate) {
+    return undefined;
+  }
+  return new Date(parameter.LastModifiedDate).getTime();
 }
 
 /** Writes the trust anchor; the description names the cluster, so that a later delete can tell whose it is. */

@@ -12,7 +12,8 @@
  *   expiration afresh; if the secret now holds other material, KMS refuses and nothing changes.
  * - Update with another secret rotates the key to the material in it: import with
  *   `NEW_KEY_MATERIAL`, then `RotateKeyOnDemand`. Material that KMS already knows (a repeated event,
- *   or the same material in a new secret) is not imported as new again.
+ *   or the same material in a new secret) is not imported as new again; a rotation to it already in
+ *   progress (`ConflictException`) is taken as started.
  * - Delete does nothing: the material goes with the key when the key's removal policy deletes it.
  *
  * The material is never logged, returned, or put in an error message; the buffer that holds it is
@@ -31,7 +32,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ImportedKeyMaterialProperties, KeyMaterialData } from './resource-properties';
 import { parseKeyMaterial, WRAPPING_ALGORITHM, WRAPPING_KEY_SPEC, wrapKeyMaterial } from './wrapping';
-import { call, defaultClients, HandlerClients, log, OnEventResult } from '../../../private/handler-kit';
+import { call, defaultClients, errorName, HandlerClients, log, named, OnEventResult } from '../../../private/handler-kit';
 
 /** The clients of this handler (from the handler kit); the clock gives the time of the import, from which the expiry is counted. */
 export type KeyMaterialClients = Pick<HandlerClients, 'kms' | 'secrets' | 'clock'>;
@@ -154,9 +155,34 @@ async function rotate(clients: KeyMaterialClients, props: ImportedKeyMaterialPro
   }
 }
 
+/**
+ * Starts the rotation to `keyMaterialId` (which must be PENDING_ROTATION). RotateKeyOnDemand only
+ * starts a rotation: KMS refuses another one with ConflictException while one is in progress
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html, "ConflictException:
+ * ... rotation of this key is currently in progress"; botocore/data/kms/2014-11-01/service-2.json). A key with imported
+ * material has no automatic rotation and at most one material PENDING_ROTATION
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys-import.html), so the rotation in progress
+ * is the one to this material, started by an earlier attempt of the same event: it is taken as
+ * started, and KMS completes it. Anything else is reported.
+ */
 async function rotateOnDemand(kms: KMSClient, keyId: string, keyMaterialId: string): Promise<void> {
   log(`Key ${keyId}: rotating to key material ${keyMaterialId} (RotateKeyOnDemand).`);
-  await call('kms:RotateKeyOnDemand', () => kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId })));
+  try {
+    await call('kms:RotateKeyOnDemand', () => kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId })));
+  } catch (error) {
+    if (errorName(error) !== 'ConflictException') {
+      throw error;
+    }
+    const state = (await listMaterials(kms, keyId)).find((m) => m.KeyMaterialId === keyMaterialId)?.KeyMaterialState;
+    if (state === 'PENDING_ROTATION' || state === 'CURRENT') {
+      log(`Key ${keyId}: a rotation is already in progress (ConflictException) and key material ${keyMaterialId} is ${state}; `
+        + 'KMS completes the rotation to it.');
+      return;
+    }
+    throw named('ConflictException', `KMS refused to rotate key ${keyId} (ConflictException: a rotation is in progress), but key `
+      + `material ${keyMaterialId} is ${state ?? 'absent'} rather than pending rotation, so the rotation in progress is not to it. `
+      + 'Wait until ListKeyRotations shows no material PENDING_ROTATION, then retry the deployment.');
+  }
 }
 
 /** Permanently associated material: the current one and earlier ones kept for decryption. */

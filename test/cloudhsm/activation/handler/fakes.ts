@@ -1,5 +1,5 @@
 import { CloudHSMV2Client, DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
-import { EC2Client, StartInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, StartInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
@@ -102,6 +102,11 @@ export function allStepsSucceeded() {
 
 export const named = (name: string, message = name) => Object.assign(new Error(message), { name });
 
+/** The client instance's state as DescribeInstances reports it, asked anew at each call. */
+export function instanceIs(state: () => string): void {
+  ec2.on(DescribeInstancesCommand).callsFake(() => ({ Reservations: [{ Instances: [{ InstanceId: INSTANCE, State: { Name: state() } }] }] }));
+}
+
 /** Resets the mocks to a running client that answers SendCommand (call it in beforeEach). */
 export function resetFakes(): void {
   cloudHsm.reset();
@@ -111,5 +116,9 @@ export function resetFakes(): void {
   // If a handler ever read a secret, it would get the known password.
   secrets.on(GetSecretValueCommand).resolves({ SecretString: PASSWORD });
   ec2.on(StartInstancesCommand).resolves({ StartingInstances: [{ InstanceId: INSTANCE, CurrentState: { Name: 'running' } }] });
+  // An activated cluster, unless a test says otherwise.
+  clusterIs('ACTIVE');
+  // Only consulted when StartInstances refuses: a refused client is a terminated one unless a test says otherwise.
+  instanceIs(() => 'terminated');
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: COMMAND } });
 }

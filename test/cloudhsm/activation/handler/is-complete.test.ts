@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
+import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { HttpResponse } from '@smithy/protocol-http';
-import { allStepsSucceeded, clients, CLUSTER, COMMAND, completeEvent, ec2, INSTANCE, named, resetFakes, ssm, stepsAre } from './fakes';
+import { allStepsSucceeded, clients, cloudHsm, CLUSTER, clusterIs, COMMAND, completeEvent, ec2, INSTANCE, named, resetFakes, ssm, stepsAre } from './fakes';
 import { ACTIVATION_STEPS } from '../../../../src/cloudhsm/activation/cluster-activation-steps';
 import { isComplete } from '../../../../src/cloudhsm/activation/handler/is-complete.lambda';
 
@@ -34,6 +35,24 @@ describe('isComplete', () => {
     expect(await isComplete(completeEvent(), clients())).toEqual({ IsComplete: true });
     expect(ec2.commandCalls(TerminateInstancesCommand)[0].args[0].input).toEqual({ InstanceIds: [INSTANCE] });
     expect(ec2.commandCalls(StopInstancesCommand)).toHaveLength(0);
+  });
+  // CreateCustomKeyStore needs an ACTIVE cluster (CloudHsmClusterNotActiveException, API_CreateCustomKeyStore.html).
+  test('is not complete, and keeps the client, until DescribeClusters reports the cluster ACTIVE after every step succeeded', async () => {
+    allStepsSucceeded();
+    clusterIs('INITIALIZED');
+    expect(await isComplete(completeEvent(), clients())).toEqual({ IsComplete: false });
+    expect(cloudHsm.commandCalls(DescribeClustersCommand)[0].args[0].input).toEqual({ Filters: { clusterIds: [CLUSTER] } });
+    expect(ec2.commandCalls(TerminateInstancesCommand)).toHaveLength(0);
+    clusterIs('ACTIVE');
+    expect(await isComplete(completeEvent(), clients())).toEqual({ IsComplete: true });
+    expect(ec2.commandCalls(TerminateInstancesCommand)).toHaveLength(1);
+  });
+  test('a cluster deleted meanwhile fails the activation: it cannot become ACTIVE', async () => {
+    allStepsSucceeded();
+    clusterIs('DELETE_IN_PROGRESS');
+    await expect(isComplete(completeEvent(), clients())).rejects.toThrow(
+      `Activation of CloudHSM cluster ${CLUSTER} ran, but the cluster is DELETE_IN_PROGRESS: it cannot become ACTIVE.`);
+    expect(ec2.commandCalls(TerminateInstancesCommand)).toHaveLength(0);
   });
   test('stops the client when asked to', async () => {
     allStepsSucceeded();

@@ -1,7 +1,7 @@
 import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
-import { StartInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, StartInstancesCommand } from '@aws-sdk/client-ec2';
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
-import { ADMIN_ARN, allStepsSucceeded, clients, CLUSTER, clusterIs, COMMAND, completeEvent, ec2, event, fakeWaiting, INSTANCE, KMS_ARN, named, PASSWORD, PROPERTIES, resetFakes, run, secrets, ssm, stepsAre, cloudHsm } from './fakes';
+import { ADMIN_ARN, allStepsSucceeded, clients, CLUSTER, clusterIs, COMMAND, completeEvent, ec2, event, fakeWaiting, INSTANCE, instanceIs, KMS_ARN, named, PASSWORD, PROPERTIES, resetFakes, run, secrets, ssm, stepsAre, cloudHsm } from './fakes';
 import { isComplete, IsCompleteEvent } from '../../../../src/cloudhsm/activation/handler/is-complete.lambda';
 import { onEvent } from '../../../../src/cloudhsm/activation/handler/on-event.lambda';
 
@@ -94,8 +94,35 @@ describe('create', () => {
     clusterIs('INITIALIZED');
     ec2.on(StartInstancesCommand).rejects(named('IncorrectInstanceState', 'The instance is not in a state from which it can be started.'));
     await expect(onEvent(event('Create'), ...run(fakeWaiting()))).rejects.toThrow(`The activation client ${INSTANCE} cannot be started `
-      + `(IncorrectInstanceState: The instance is not in a state from which it can be started.) and CloudHSM cluster ${CLUSTER} is INITIALIZED: `
-      + 'nothing can run the activation.');
+      + '(IncorrectInstanceState: The instance is not in a state from which it can be started. (instance state terminated)) '
+      + `and CloudHSM cluster ${CLUSTER} is INITIALIZED: nothing can run the activation.`);
+  });
+  // StartInstances refuses a stopping instance with IncorrectInstanceState too (EC2 API errors-overview.html).
+  test('a client still stopping is waited for and started once stopped, and the document runs: never taken for a terminated one', async () => {
+    clusterIs('ACTIVE');
+    const states = ['stopping', 'stopping', 'stopped'];
+    instanceIs(() => states[0]);
+    ec2.on(StartInstancesCommand).callsFake(() => {
+      if (states.shift() !== 'stopped') {
+        throw named('IncorrectInstanceState', 'The instance is not in a state from which it can be started.');
+      }
+      return { StartingInstances: [{ InstanceId: INSTANCE, CurrentState: { Name: 'pending' } }] };
+    });
+    const waiting = fakeWaiting();
+    const result = await onEvent(event('Create'), ...run(waiting));
+    expect(ec2.commandCalls(StartInstancesCommand)).toHaveLength(3);
+    expect(ec2.commandCalls(DescribeInstancesCommand)[0].args[0].input).toEqual({ InstanceIds: [INSTANCE] });
+    expect(waiting.slept).toEqual([15_000, 15_000]);
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
+    expect(result.Data).toEqual({ CommandId: COMMAND, ClusterId: CLUSTER });
+  });
+  test('a client that keeps stopping past the wait fails with what to do, and nothing is sent', async () => {
+    clusterIs('ACTIVE');
+    instanceIs(() => 'stopping');
+    ec2.on(StartInstancesCommand).rejects(named('IncorrectInstanceState', 'The instance is not in a state from which it can be started.'));
+    await expect(onEvent(event('Create'), ...run(fakeWaiting(60_000)))).rejects.toThrow(`The activation client ${INSTANCE} is still stopping `
+      + 'after 1 minutes, so it cannot be started to run the activation. Wait until it is stopped, then deploy again.');
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
   });
 });
 

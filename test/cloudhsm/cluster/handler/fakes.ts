@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cloudhsm-v2';
 import { DescribeCustomKeyStoresCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeParametersCommand, ParameterMetadata, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as x509 from '@peculiar/x509';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -35,6 +35,10 @@ export function clientsAt(now: Date = NOW): ClusterClients {
 export interface FakeAccount {
   cluster?: Cluster;
   nextHsm: number;
+  /** The SSM parameters (name, description, when last written), as DescribeParameters reports them. */
+  parameters: Map<string, ParameterMetadata>;
+  /** The time SSM records for a PutParameter; tests move it with the handler's clock. */
+  now: Date;
 }
 
 export function hsm(id: string, zone: string, state: string): Hsm {
@@ -63,7 +67,15 @@ export function fakeAccount(cluster?: Cluster): FakeAccount {
   for (const mock of [cloudhsm, kms, secrets, ssm, pca]) {
     mock.reset();
   }
-  const account: FakeAccount = { cluster, nextHsm: 1 };
+  const account: FakeAccount = { cluster, nextHsm: 1, parameters: new Map(), now: NOW };
+  ssm.on(PutParameterCommand).callsFake((input) => {
+    account.parameters.set(input.Name!, { Name: input.Name, Description: input.Description, LastModifiedDate: account.now });
+    return { Version: 1 };
+  });
+  ssm.on(DescribeParametersCommand).callsFake((input) => {
+    const names: string[] = input.ParameterFilters?.find((f: { Key: string }) => f.Key === 'Name')?.Values ?? [];
+    return { Parameters: names.flatMap((n) => account.parameters.has(n) ? [account.parameters.get(n)!] : []) };
+  });
   cloudhsm.on(DescribeClustersCommand).callsFake((input) => {
     const wanted = input.Filters?.clusterIds ?? [];
     const c = account.cluster;

@@ -223,6 +223,61 @@ describe('resuming', () => {
   });
 });
 
+describe('a cluster still reported UNINITIALIZED after InitializeCluster', () => {
+  /** DescribeClusters lags: the cluster stays UNINITIALIZED (with its CSR) after InitializeCluster, until `catchUp`. */
+  function lagging(account: ReturnType<typeof fakeAccount>) {
+    let calls = 0;
+    cloudhsm.on(InitializeClusterCommand).callsFake(() => {
+      calls++;
+      return { State: 'INITIALIZE_IN_PROGRESS' };
+    });
+    return { calls: () => calls, catchUp: () => { account.cluster!.State = 'INITIALIZED'; } };
+  }
+  test('is not initialized again at the next polls: the call was recorded when the trust anchor was published', async () => {
+    const account = fakeAccount(awaitingSignature());
+    secretHolds(storeAuthority(root));
+    const cluster = lagging(account);
+    const e = event(TYPE, 'Create', selfManaged());
+    const waiting = completing(e, await onEvent(e, clientsAt()));
+    account.now = minutes(1);
+    expect(await isComplete(waiting, clientsAt(minutes(1)))).toEqual({ IsComplete: false });
+    account.now = minutes(2);
+    expect(await isComplete(waiting, clientsAt(minutes(2)))).toEqual({ IsComplete: false });
+    account.now = minutes(10);
+    expect(await isComplete(waiting, clientsAt(minutes(10)))).toEqual({ IsComplete: false });
+    expect(cluster.calls()).toBe(1);
+    cluster.catchUp();
+    expect(await isComplete(waiting, clientsAt(minutes(11)))).toMatchObject({ IsComplete: true, Data: { Initialized: 'true' } });
+    expect(cluster.calls()).toBe(1);
+  });
+  test('a parameter written by an earlier operation does not stop this one from initializing', async () => {
+    const account = fakeAccount(awaitingSignature());
+    secretHolds(storeAuthority(root));
+    const cluster = lagging(account);
+    account.parameters.set(PARAMETER, {
+      Name: PARAMETER, Description: `Trust anchor certificate (PEM) of CloudHSM cluster ${CLUSTER_ID}`, LastModifiedDate: minutes(-60),
+    });
+    const e = event(TYPE, 'Create', selfManaged());
+    const waiting = completing(e, await onEvent(e, clientsAt()));
+    expect(await isComplete(waiting, clientsAt(minutes(1)))).toEqual({ IsComplete: false });
+    expect(cluster.calls()).toBe(1);
+  });
+  test('is initialized again once 15 minutes have passed without the cluster leaving UNINITIALIZED', async () => {
+    const account = fakeAccount(awaitingSignature());
+    secretHolds(storeAuthority(root));
+    const cluster = lagging(account);
+    const e = event(TYPE, 'Create', selfManaged());
+    const waiting = completing(e, await onEvent(e, clientsAt()));
+    account.now = minutes(1);
+    await isComplete(waiting, clientsAt(minutes(1)));
+    await isComplete(waiting, clientsAt(minutes(15)));
+    expect(cluster.calls()).toBe(1);
+    account.now = minutes(17);
+    await isComplete(waiting, clientsAt(minutes(17)));
+    expect(cluster.calls()).toBe(2);
+  });
+});
+
 describe('Private CA trust anchor', () => {
   const privateCa = () => ({ ClusterId: CLUSTER_ID, TrustAnchor: 'PRIVATE_CA', TrustAnchorParameterName: PARAMETER, RemovalPolicy: 'RETAIN', ValidityDays: '3652', CertificateAuthorityArn: CA_ARN });
   function caIs(type: string, keyAlgorithm: string, status = 'ACTIVE', certificate = root.certificatePem) {

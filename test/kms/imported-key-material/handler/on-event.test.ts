@@ -42,6 +42,8 @@ beforeAll(() => {
 class FakeKey {
   public readonly materials = new Map<string, { state: string; expirationModel?: string; validTo?: Date; material: Buffer }>();
   public readonly imported: Buffer[] = [];
+  /** True while a rotation KMS started runs: the pending material stays pending and RotateKeyOnDemand is refused. */
+  public rotating = false;
   private tokens = 0;
 
   constructor(public readonly keyId: string) {}
@@ -55,6 +57,10 @@ class FakeKey {
     kms.on(ImportKeyMaterialCommand).callsFake((input: ImportKeyMaterialCommandInput) => this.importMaterial(input));
     kms.on(ListKeyRotationsCommand).callsFake(() => ({ Rotations: this.list(), Truncated: false }));
     kms.on(RotateKeyOnDemandCommand).callsFake(() => {
+      if (this.rotating) {
+        // API_RotateKeyOnDemand.html: ConflictException while a rotation of the key is in progress.
+        throw Object.assign(new Error('The request was rejected because a rotation of this key is currently in progress.'), { name: 'ConflictException' });
+      }
       const pending = [...this.materials.values()].find((m) => m.state === 'PENDING_ROTATION');
       if (!pending) {
         throw Object.assign(new Error('no material pending rotation'), { name: 'KMSInvalidStateException' });
@@ -358,6 +364,32 @@ describe('update with a new secret (rotation to new material)', () => {
     key.install();
     await onEvent(e, clients());
     expect(key.current()!.equals(newMaterial)).toBe(true);
+  });
+  test('a rotation already in progress to the new material (ConflictException) is taken as started, not as a failure', async () => {
+    await created();
+    kms.on(RotateKeyOnDemandCommand).rejectsOnce(Object.assign(new Error('internal'), { name: 'KMSInternalException' }));
+    const e = event('Update', { SecretId: NEW_SECRET }, {});
+    await expect(onEvent(e, clients())).rejects.toThrow('internal');
+    key.install();
+    key.rotating = true;
+    const result = await onEvent(e, clients());
+    expect(kms.commandCalls(RotateKeyOnDemandCommand)).toHaveLength(2);
+    expect(key.materials.get(key.idOf(newMaterial))!.state).toEqual('PENDING_ROTATION');
+    expect(result).toEqual({ PhysicalResourceId: KEY, Data: { KeyMaterialId: key.idOf(newMaterial), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', ValidTo: '' } });
+  });
+  test('a ConflictException when the new material is not the one pending rotation is reported with what to do', async () => {
+    await created();
+    key.install();
+    key.rotating = true;
+    kms.on(ListKeyRotationsCommand).callsFake(() => ({
+      Rotations: [{ KeyId: KEY, KeyMaterialId: key.idOf(material), KeyMaterialState: 'CURRENT', ImportState: 'IMPORTED' }], Truncated: false,
+    }));
+    const e = event('Update', { SecretId: NEW_SECRET }, {});
+    const error = await onEvent(e, clients()).catch((x: Error) => x);
+    expect(error).toMatchObject({ name: 'ConflictException' });
+    expect((error as Error).message).toEqual(`KMS refused to rotate key ${KEY} (ConflictException: a rotation is in progress), but key `
+      + `material ${key.idOf(newMaterial)} is absent rather than pending rotation, so the rotation in progress is not to it. `
+      + 'Wait until ListKeyRotations shows no material PENDING_ROTATION, then retry the deployment.');
   });
   test('a new secret holding the current material re-imports it and does not rotate', async () => {
     await created();
