@@ -102,8 +102,6 @@ describe('defaults', () => {
         Action: ['cloudhsm:CreateHsm', 'cloudhsm:InitializeCluster'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudhsm:us-east-1:111111111111:cluster/', { 'Fn::GetAtt': [clusterId, 'ClusterId'] }]] },
       },
-      // DeleteHsm has no resource-level permissions: on the cluster ARN it would be denied.
-      { Effect: 'Allow', Action: 'cloudhsm:DeleteHsm', Resource: '*' },
       {
         Effect: 'Allow',
         Action: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateNetworkInterface', 'ec2:CreateSecurityGroup',
