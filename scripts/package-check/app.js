@@ -45,6 +45,9 @@ new kmi.EncryptedDatabaseCluster(stack, 'Ledger', {
 });
 new kmi.EncryptedTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
 new kmi.FieldLevelEncryptionKeys(stack, 'Fields', { encryptionContext: { purpose: 'records' }, users: [role] });
+new kmi.OrganizationEncryptionBaseline(stack, 'Baseline', { organizationalUnitIds: ['ou-ab12-11111111'], regions: ['us-east-1', 'eu-west-1'] });
+new kmi.EncryptionServiceControlPolicy(stack, 'Scp', { targetIds: ['ou-ab12-11111111'], breakGlassRoleNames: ['BreakGlass'] });
+new kmi.EncryptionResourceControlPolicy(stack, 'Rcp', { organizationId: 'o-a1b2c3d4e5', targetIds: ['r-ab12'] });
 
 const assembly = app.synth();
 
