@@ -70,6 +70,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
       // Both cores: the other tiers run beside jest (scripts/test.sh) and take their share.
       maxWorkers: 2,
+      // Coverage instrumentation costs time on every suite and no tier reads it; `npx jest --coverage` still gives it.
+      collectCoverage: false,
     },
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestVersion: '^29',
