@@ -7,7 +7,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -143,7 +144,9 @@ function load(source: string): { Fixture?: new (scope: App, id: string) => Stack
  */
 function runExample(app: App, stack: Stack): { Resources?: unknown } {
   app.synth();
-  return synth(stack).toJSON();
+  // An empty fixture stack is checked, not recorded: a template without resources is not valid CloudFormation.
+  const empty = !stack.node.findAll().some((c) => CfnResource.isCfnResource(c));
+  return (empty ? Template.fromStack(stack) : synth(stack)).toJSON();
 }
 
 const examples = readmeExamples(readFileSync(README, 'utf8'));

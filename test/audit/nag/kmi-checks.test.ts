@@ -196,7 +196,10 @@ describe('KmiChecks', () => {
 
 describe('KmiChecks on values chosen by a condition (Fn::If)', () => {
   const SSE = 's3:x-amz-server-side-encryption';
-  const deny = { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: '*', Condition: { Null: { [SSE]: 'true' } } };
+  /** The upload rule on the objects of `bucket`. */
+  const denyOn = (bucket: s3.CfnBucket) => ({
+    Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `${bucket.attrArn}/*`, Condition: { Null: { [SSE]: 'true' } },
+  });
   /** A stack with the condition `name`, decided at deployment by the parameter Mode. */
   const stackWithCondition = (name: string) => {
     const stack = newStack();
@@ -213,6 +216,7 @@ describe('KmiChecks on values chosen by a condition (Fn::If)', () => {
   test('a bucket policy whose statements are an Fn::If is judged on each branch: non-compliant when one branch lacks the upload rule', () => {
     const stack = stackWithCondition('Strict');
     const bucket = new s3.CfnBucket(stack, 'Bucket');
+    const deny = denyOn(bucket);
     new s3.CfnBucketPolicy(stack, 'Policy', { bucket: bucket.ref, policyDocument: { Version: '2012-10-17', Statement: Fn.conditionIf('Strict', [deny], []) } });
     expect(ruleOutcome(stack, 'Kmi-S3UploadEncryptionEnforced')).toBe('non-compliant');
   });
@@ -220,6 +224,7 @@ describe('KmiChecks on values chosen by a condition (Fn::If)', () => {
   test('a bucket policy whose documents are an Fn::If with the upload rule on both branches complies', () => {
     const stack = stackWithCondition('Strict');
     const bucket = new s3.CfnBucket(stack, 'Bucket');
+    const deny = denyOn(bucket);
     new s3.CfnBucketPolicy(stack, 'Policy', {
       bucket: bucket.ref,
       policyDocument: Fn.conditionIf('Strict', { Statement: [deny] }, { Statement: [deny, { ...deny, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }),

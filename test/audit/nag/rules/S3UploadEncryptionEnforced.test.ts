@@ -100,7 +100,7 @@ describe('S3UploadEncryptionEnforced', () => {
   test('cannot judge a bucket policy chosen at deployment, and says so', () => {
     const stack = newStack();
     const bucket = new s3.CfnBucket(stack, 'Bucket');
-    const statement = { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: '*', Condition: { Null: { [SSE]: 'true' } } };
+    const statement = { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::kmi-test-bucket/*', Condition: { Null: { [SSE]: 'true' } } };
     new s3.CfnBucketPolicy(stack, 'Policy', {
       bucket: bucket.ref,
       policyDocument: Fn.conditionIf('Strict', { Statement: [statement] }, { Statement: [] }),
@@ -111,7 +111,7 @@ describe('S3UploadEncryptionEnforced', () => {
   test('cannot judge a statement list chosen at deployment, and says so', () => {
     const stack = newStack();
     const bucket = new s3.CfnBucket(stack, 'Bucket');
-    const statement = { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: '*', Condition: { Null: { [SSE]: 'true' } } };
+    const statement = { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::kmi-test-bucket/*', Condition: { Null: { [SSE]: 'true' } } };
     new s3.CfnBucketPolicy(stack, 'Policy', {
       bucket: bucket.ref,
       policyDocument: { Version: '2012-10-17', Statement: Fn.conditionIf('Strict', [statement], []) },
