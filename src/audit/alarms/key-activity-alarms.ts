@@ -284,11 +284,16 @@ class WatchKeysOfScope implements IAspect {
  * The ARNs of the KMS keys and aliases defined in a scope: every `AWS::KMS::Key` (raw or inside a
  * `kms.Key`), every `kms.Alias`, and every other construct that is a key with a resource of its own
  * (such as a key in a custom key store) with the alias it names itself by. Imported keys and aliases
- * are left out.
+ * are left out, and so are keys of other stacks inside the scope.
  */
 function keyArnsIn(scope: IConstruct): string[] {
   const arns: string[] = [];
+  const stack = Stack.of(scope);
   for (const construct of scope.node.findAll()) {
+    // Keys of other stacks inside the scope (a StackSet's template stack, a nested stack) have rules of their own to watch them.
+    if (Stack.of(construct) !== stack) {
+      continue;
+    }
     if (CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::KMS::Key') {
       arns.push(construct instanceof kms.CfnKey ? construct.attrArn : Token.asString(construct.getAtt('Arn')));
     } else if (construct instanceof kms.Alias) {

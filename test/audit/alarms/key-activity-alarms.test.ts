@@ -238,6 +238,22 @@ describe('keys found in the scope', () => {
   });
 });
 
+describe('keys of other stacks inside the scope', () => {
+  test('a key in a stack nested in the scope (a StackSet template, say) is not watched by the outer stack\'s rules', () => {
+    const app = new App();
+    const outer = new Stack(app, 'Outer', { env: { account: '111111111111', region: 'us-east-1' } });
+    const inner = new Stack(outer, 'Inner', { env: { account: '111111111111', region: 'us-east-1' } });
+    new KmsKeyWithRotation(inner, 'InnerKey');
+    new KmsKeyWithRotation(outer, 'OuterKey');
+    new KeyActivityAlarms(outer, 'Alarms');
+    expect(() => app.synth()).not.toThrow();
+    const rules = Template.fromStack(outer).findResources('AWS::Events::Rule');
+    const watched = JSON.stringify(rules);
+    expect(watched).toContain('OuterKey');
+    expect(watched).not.toContain('InnerKey');
+  });
+});
+
 describe('keys given', () => {
   test('only the given keys are watched', () => {
     const stack = newStack();
