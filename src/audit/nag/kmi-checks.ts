@@ -10,6 +10,7 @@ import { EMRLocalDiskEncrypted } from './rules/EMRLocalDiskEncrypted';
 import { KMSImportedKeyMaterialExpires } from './rules/KMSImportedKeyMaterialExpires';
 import { KMSKeyDutiesSeparated } from './rules/KMSKeyDutiesSeparated';
 import { KMSKeyRotationEnabled } from './rules/KMSKeyRotationEnabled';
+import { RDSTlsRequired } from './rules/RDSTlsRequired';
 import { RedshiftClusterCustomerManagedKey } from './rules/RedshiftClusterCustomerManagedKey';
 import { RedshiftClusterEncrypted } from './rules/RedshiftClusterEncrypted';
 import { RedshiftClusterTlsRequired } from './rules/RedshiftClusterTlsRequired';
@@ -97,6 +98,14 @@ const RULES: KmiRule[] = [
     explanation: 'Without require_ssl, clients may connect and send queries, credentials and results in plaintext. Default parameter groups leave it false.',
   },
   {
+    rule: RDSTlsRequired,
+    level: NagMessageLevel.ERROR,
+    info: 'The RDS DB instance or cluster accepts connections without encryption in transit: its parameter group (option group for Oracle) does not require it.',
+    explanation: 'Each engine requires TLS by its own setting: rds.force_ssl 1 (PostgreSQL, Aurora PostgreSQL, SQL Server), require_secure_transport ON (MySQL, MariaDB, Aurora MySQL), DB2COMM SSL (Db2), '
+      + 'native network encryption with SQLNET.ENCRYPTION_SERVER REQUIRED (Oracle; the SSL option leaves the clear-text listener open). Default parameter groups of most engines and versions leave it off. '
+      + 'EncryptedDatabaseInstance, EncryptedDatabaseCluster and EncryptedDatabaseInstanceReadReplica set it.',
+  },
+  {
     rule: EMRLocalDiskEncrypted,
     level: NagMessageLevel.ERROR,
     info: 'The EMR security configuration does not encrypt the local disks of cluster nodes.',
@@ -165,7 +174,7 @@ function onEveryBranch(rule: (node: CfnResource) => NagRuleCompliance): (node: C
 /**
  * cdk-kmi's own cdk-nag pack: encryption at rest and in transit, customer managed keys, key rotation
  * and separation of key duties, for S3 buckets, KMS keys, imported key material, keys in custom key
- * stores, EBS volumes, Redshift clusters and EMR security configurations.
+ * stores, EBS volumes, RDS databases, Redshift clusters and EMR security configurations.
  *
  * Rule ids are `Kmi-<RuleName>`; acknowledge a finding with `Validations.of(construct).acknowledge`.
  * A rule whose resource depends on a condition (`Fn::If`) is judged on every branch, and fails when

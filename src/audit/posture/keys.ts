@@ -216,6 +216,10 @@ function readKmsKey(ctx: TemplateContext, logicalId: string): KeyFacts {
   } else if (rotatable === undefined) {
     rotation = 'unknown';
     findings.push(finding('unreadable', `key spec ${ctx.render(props.KeySpec)} / usage ${ctx.render(props.KeyUsage)} decided at deployment: whether the key can rotate cannot be read here`));
+  } else if (!rotatable && usage === 'GENERATE_VERIFY_MAC') {
+    // KMS rotates only symmetric encryption keys automatically; a new HMAC key changes every MAC (a
+    // blind index is rebuilt under the new key). https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-supported.html
+    rotation = 'does not rotate (HMAC keys have no automatic rotation)';
   } else if (!rotatable) {
     rotation = 'not supported for this key spec';
   } else if (enabled === true) {

@@ -1,36 +1,37 @@
 /**
  * Posture of databases: RDS and Aurora, DynamoDB, Redshift.
  */
+import { rdsTransport } from '../../cfn/rds-tls';
 import { Finding, finding } from '../findings';
 import { awsManagedKey, awsOwnedKey, describeKey, KeyDescription } from '../keys';
 import { isUndecided, TemplateContext, truth } from '../read/template';
 import { Analyzer, encryptedWith, inherited, unencrypted, undecided } from '../rows';
 
 /** `AWS::RDS::DBInstance`. An instance of an Aurora cluster is left out: its cluster's row covers its storage. */
-export const analyzeDbInstance: Analyzer = (ctx, _logicalId, props) => {
+export const analyzeDbInstance: Analyzer = (ctx, logicalId, props) => {
   if (props.DBClusterIdentifier !== undefined) {
     return undefined;
   }
-  return database(ctx, props, 'DBParameterGroupName', 'AWS::RDS::DBParameterGroup', [
+  return database(ctx, logicalId, props, [
     [props.SourceDBInstanceIdentifier, 'read replica: encryption is its source database\'s'],
     [props.DBSnapshotIdentifier, 'restored from a snapshot: encryption is the snapshot\'s'],
   ]);
 };
 
 /** `AWS::RDS::DBCluster` (Aurora, Multi-AZ DB clusters). */
-export const analyzeDbCluster: Analyzer = (ctx, _logicalId, props) => {
+export const analyzeDbCluster: Analyzer = (ctx, logicalId, props) => {
   if (props.EngineMode === 'serverless' && props.StorageEncrypted === undefined) {
     // Aurora Serverless v1 clusters are always encrypted.
-    return database(ctx, { ...props, StorageEncrypted: true }, 'DBClusterParameterGroupName', 'AWS::RDS::DBClusterParameterGroup', []);
+    return database(ctx, logicalId, { ...props, StorageEncrypted: true }, []);
   }
-  return database(ctx, props, 'DBClusterParameterGroupName', 'AWS::RDS::DBClusterParameterGroup', [
+  return database(ctx, logicalId, props, [
     [props.SnapshotIdentifier, 'restored from a snapshot: encryption is the snapshot\'s'],
     [props.SourceDBClusterIdentifier, 'restored from another cluster: encryption is its source\'s'],
   ]);
 };
 
-function database(ctx: TemplateContext, props: any, groupProperty: string, groupType: string, sources: Array<[any, string]>) {
-  const transport = rdsTls(ctx, props[groupProperty], groupType);
+function database(ctx: TemplateContext, logicalId: string, props: any, sources: Array<[any, string]>) {
+  const transport = rdsTls(ctx, logicalId);
   const findings: Finding[] = [...transport.findings];
   if (truth(props.PubliclyAccessible) === true) {
     findings.push(finding('public-access', 'database publicly accessible (PubliclyAccessible true)'));
@@ -49,33 +50,19 @@ function database(ctx: TemplateContext, props: any, groupProperty: string, group
   return encryptedWith('RDS storage (KMS)', describeKey(ctx, props.KmsKeyId, awsManagedKey('aws/rds')), extras);
 }
 
-const TLS_PARAMETERS: Record<string, string[]> = {
-  'rds.force_ssl': ['1', 'true'],
-  'require_secure_transport': ['1', 'on', 'true'],
-};
-
-/** Whether the database's parameter group requires TLS (`rds.force_ssl`, `require_secure_transport`). */
-function rdsTls(ctx: TemplateContext, groupRef: any, groupType: string): { tls: string; findings: Finding[] } {
-  const group = ctx.referenced(groupRef);
-  const engineDefault = typeof groupRef === 'string' && groupRef.startsWith('default.');
-  if (groupRef !== undefined && !engineDefault && group?.resource.Type !== groupType) {
-    return {
-      tls: 'not visible here',
-      findings: [finding('tls-engine-default', `TLS depends on parameter group ${ctx.render(groupRef)}, defined outside this template`)],
-    };
+/** What `cfn/rds-tls` reads of the database's transport, as the report's TLS column and findings. */
+function rdsTls(ctx: TemplateContext, logicalId: string): { tls: string; findings: Finding[] } {
+  const transport = rdsTransport(ctx.view(), ctx.resolved(logicalId));
+  switch (transport.state) {
+    case 'required':
+      return { tls: transport.summary, findings: [] };
+    case 'not-required':
+      return { tls: transport.summary, findings: [finding('tls-not-enforced', transport.reason)] };
+    case 'engine-default':
+      return { tls: transport.summary, findings: [finding('tls-engine-default', transport.reason)] };
+    default:
+      return { tls: transport.summary, findings: [finding('unreadable', transport.reason)] };
   }
-  const parameters = group ? ctx.properties(group.logicalId).Parameters ?? {} : {};
-  const set = Object.keys(TLS_PARAMETERS).filter((name) => parameters[name] !== undefined);
-  if (set.length === 0) {
-    return {
-      tls: 'engine default',
-      findings: [finding('tls-engine-default', 'no parameter requires TLS (rds.force_ssl or require_secure_transport): the engine version\'s default applies')],
-    };
-  }
-  const required = set.some((name) => TLS_PARAMETERS[name].includes(String(parameters[name]).toLowerCase()));
-  return required
-    ? { tls: 'TLS required', findings: [] }
-    : { tls: 'not enforced', findings: [finding('tls-not-enforced', `parameter ${set.join(', ')} lets clients connect without TLS`)] };
 }
 
 /** `AWS::DynamoDB::Table`: no `SSESpecification` means DynamoDB's AWS owned key. */
