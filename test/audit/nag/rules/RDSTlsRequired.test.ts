@@ -40,7 +40,9 @@ describe('RDSTlsRequired', () => {
     test('an EncryptedDatabaseInstance on Oracle (native network encryption required by its option group)', () => {
       const stack = newStack();
       const db = new EncryptedDatabaseInstance(stack, 'Ora', {
-        engine: rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19_0_0_0_2021_04_R1 }), vpc: vpcOf(stack), licenseModel: rds.LicenseModel.LICENSE_INCLUDED,
+        engine: rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19_0_0_0_2021_04_R1 }),
+        vpc: vpcOf(stack),
+        licenseModel: rds.LicenseModel.LICENSE_INCLUDED,
       });
       expect(check(RDSTlsRequired, db, 'AWS::RDS::DBInstance')).toBe(COMPLIANT);
     });

@@ -48,9 +48,10 @@ describe('RDS and Aurora', () => {
     expect(rowAt(rows, 'AWS::RDS::DBInstance', 'PlainDb')).toMatchObject({ encrypted: 'no', encryption: 'none', option: null, tls: 'not enforced' });
     expect(findingsOf(rowAt(rows, 'AWS::RDS::DBInstance', 'PlainDb'))).toEqual(['high not-encrypted', 'medium tls-not-enforced']);
   });
-  test('an instance encrypted without a key uses aws/rds, and TLS is left to the engine default', () => {
-    expect(rowAt(rows, 'AWS::RDS::DBInstance', 'ManagedKeyDb')).toMatchObject({ key: 'AWS managed (aws/rds)', keyManagement: 'AWS managed key', tls: 'engine default' });
-    expect(findingsOf(rowAt(rows, 'AWS::RDS::DBInstance', 'ManagedKeyDb'))).toEqual(['low aws-managed-key', 'low tls-engine-default']);
+  test('an instance encrypted without a key uses aws/rds; PostgreSQL 16 on its default parameter group requires TLS (rds.force_ssl defaults to 1 from 15)', () => {
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/ssl-certificate-rotation-postgresql.html
+    expect(rowAt(rows, 'AWS::RDS::DBInstance', 'ManagedKeyDb')).toMatchObject({ key: 'AWS managed (aws/rds)', keyManagement: 'AWS managed key', tls: 'TLS required (engine default)' });
+    expect(findingsOf(rowAt(rows, 'AWS::RDS::DBInstance', 'ManagedKeyDb'))).toEqual(['low aws-managed-key']);
   });
   test('an Aurora cluster is reported once: its instances are left out', () => {
     expect(rowAt(rows, 'AWS::RDS::DBCluster', 'Aurora')).toMatchObject({ encrypted: 'yes', ...CMK });
