@@ -3,6 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as emr from 'aws-cdk-lib/aws-emr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -10,6 +12,7 @@ import { NagPack } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { KmiChecks } from '../../../src/audit/nag/kmi-checks';
 import { CloudHsmCluster } from '../../../src/cloudhsm/cluster/cloudhsm-cluster';
+import { EncryptedTable } from '../../../src/dynamodb/encrypted-table';
 import { EncryptedVolume } from '../../../src/ebs/encrypted-volume';
 import { EbsEncryptionByDefault } from '../../../src/ebs/encryption-by-default/ebs-encryption-by-default';
 import { EmrArtifact } from '../../../src/emr/emr-artifact';
@@ -22,6 +25,9 @@ import { CustomKeyStoreKeyRotation } from '../../../src/key-store/key/custom-key
 import { KmsKeyWithImportedMaterial } from '../../../src/kms/imported-key-material/imported-key-material';
 import { KeyMaterialExpiration } from '../../../src/kms/imported-key-material/imported-key-material-expiration';
 import { KmsKeyWithRotation } from '../../../src/kms/kms-key-with-rotation';
+import { FieldLevelEncryptionKeys, SearchableFieldKeys } from '../../../src/field-level/field-level-encryption-keys';
+import { EncryptedDatabaseCluster } from '../../../src/rds/encrypted-database-cluster';
+import { EncryptedDatabaseInstance } from '../../../src/rds/encrypted-database-instance';
 import { RedshiftEncryptedCluster } from '../../../src/redshift/redshift-encrypted-cluster';
 import { EncryptedBucket } from '../../../src/s3/encrypted-bucket';
 import { newStack, synth } from '../../util/app';
@@ -65,6 +71,13 @@ function libraryStack(): Stack {
   new EbsEncryptionByDefault(stack, 'EbsEncryption');
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
   new RedshiftEncryptedCluster(stack, 'Warehouse', { vpc });
+  new EncryptedDatabaseInstance(stack, 'Database', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }), vpc });
+  new EncryptedDatabaseCluster(stack, 'Aurora', {
+    engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_0 }), writer: rds.ClusterInstance.serverlessV2('Writer'), vpc,
+  });
+  new EncryptedTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  new FieldLevelEncryptionKeys(stack, 'Fields', { encryptionContext: { purpose: 'records' } });
+  new FieldLevelEncryptionKeys(stack, 'StoreFields', { encryptionContext: { purpose: 'records' }, searchableFields: SearchableFieldKeys.BRANCH_KEY_STORE });
   const emrConfig = new EmrSecurityConfiguration(stack, 'Emr', { inTransitEncryption: EmrInTransitEncryption.pemCertificates(CERTS) });
   emrConfig.grantInstanceRole(new iam.Role(stack, 'EmrInstances', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
   emrConfig.grantServiceRole(new iam.Role(stack, 'EmrService', { assumedBy: new iam.ServicePrincipal('elasticmapreduce.amazonaws.com') }));
@@ -88,6 +101,7 @@ function badStack(): Stack {
   const cluster = { clusterType: 'single-node', nodeType: 'ra3.large', dbName: 'dev', masterUsername: 'kmiadmin', manageMasterPassword: true };
   new redshift.CfnCluster(stack, 'Cluster', cluster);
   new redshift.CfnCluster(stack, 'AwsKeyCluster', { ...cluster, encrypted: true });
+  new rds.CfnDBInstance(stack, 'Database', { engine: 'mysql', engineVersion: '8.0.39', dbInstanceClass: 'db.m6i.large', allocatedStorage: '20', storageEncrypted: true });
   new EmrSecurityConfiguration(stack, 'NoTls', { inTransitEncryption: EmrInTransitEncryption.disabled() });
   new emr.CfnSecurityConfiguration(stack, 'NoAtRest', {
     securityConfiguration: { EncryptionConfiguration: { EnableInTransitEncryption: false, EnableAtRestEncryption: false } },
@@ -118,6 +132,7 @@ describe('KmiChecks', () => {
       'Kmi-KMSImportedKeyMaterialExpires at Bad/Imported/KeyMaterial/Default',
       'Kmi-KMSKeyDutiesSeparated at Bad/Key/Resource',
       'Kmi-KMSKeyRotationEnabled at Bad/Key/Resource',
+      'Kmi-RDSTlsRequired at Bad/Database',
       'Kmi-RedshiftClusterCustomerManagedKey at Bad/AwsKeyCluster',
       'Kmi-RedshiftClusterEncrypted at Bad/Cluster',
       'Kmi-RedshiftClusterTlsRequired at Bad/AwsKeyCluster',
@@ -140,6 +155,7 @@ describe('KmiChecks', () => {
       'Kmi-KMSImportedKeyMaterialExpires': 'warning',
       'Kmi-KMSKeyDutiesSeparated': 'error',
       'Kmi-KMSKeyRotationEnabled': 'error',
+      'Kmi-RDSTlsRequired': 'error',
       'Kmi-RedshiftClusterCustomerManagedKey': 'warning',
       'Kmi-RedshiftClusterEncrypted': 'error',
       'Kmi-RedshiftClusterTlsRequired': 'error',

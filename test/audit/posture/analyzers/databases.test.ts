@@ -22,7 +22,9 @@ describe('the library\'s databases and field-level keys', () => {
     const vpc = vpcOf(stack);
     const source = new EncryptedDatabaseInstance(stack, 'Pg', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }), vpc });
     new EncryptedDatabaseInstance(stack, 'Ora', {
-      engine: rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19_0_0_0_2021_04_R1 }), vpc, licenseModel: rds.LicenseModel.LICENSE_INCLUDED,
+      engine: rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19_0_0_0_2021_04_R1 }),
+      vpc,
+      licenseModel: rds.LicenseModel.LICENSE_INCLUDED,
     });
     const instanceType = ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE);
     new EncryptedDatabaseInstanceReadReplica(stack, 'Replica', { sourceDatabaseInstance: source, vpc, instanceType });
