@@ -5,6 +5,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { KmiChecks } from '../../../src/audit/nag/kmi-checks';
 import { analyzeTemplate, ResourcePosture } from '../../../src/audit/posture';
@@ -74,5 +75,40 @@ describe('bucket upload rules: S3UploadEncryptionEnforced and the report\'s uplo
     expect(flagged).toBe(true);
     expect(row.uploadRule).toBe('none');
     expect(ids(row)).toContain('no-upload-rule');
+  });
+});
+
+describe('RDS encryption in transit: RDSTlsRequired and the report\'s TLS column', () => {
+  /** A MySQL 8.0 instance with encrypted storage, on a parameter group of the stack with `parameters` (or on the default group). */
+  const mysql = (parameters?: Record<string, string>) => {
+    const stack = newStack();
+    const group = parameters && new rds.CfnDBParameterGroup(stack, 'Parameters', { description: 'p', family: 'mysql8.0', parameters });
+    new rds.CfnDBInstance(stack, 'Db', {
+      engine: 'mysql', engineVersion: '8.0.39', dbInstanceClass: 'db.m6i.large', allocatedStorage: '20', storageEncrypted: true, dbParameterGroupName: group?.ref,
+    });
+    return stack;
+  };
+  test('require_secure_transport ON: the pack passes it, the report reads TLS required', () => {
+    const { row, flagged } = both(mysql({ require_secure_transport: 'ON' }), 'AWS::RDS::DBInstance', 'Kmi-RDSTlsRequired');
+    expect(flagged).toBe(false);
+    expect(row.tls).toBe('TLS required');
+    expect(ids(row)).not.toContain('tls-not-enforced');
+  });
+  test('the default parameter group of MySQL 8.0 (require_secure_transport OFF): both flag it, the report as medium', () => {
+    const { row, flagged } = both(mysql(), 'AWS::RDS::DBInstance', 'Kmi-RDSTlsRequired');
+    expect(flagged).toBe(true);
+    expect(row.findings).toContainEqual(expect.objectContaining({ severity: 'medium', id: 'tls-not-enforced' }));
+  });
+  test('another engine\'s parameter (rds.force_ssl on MySQL): both flag it', () => {
+    const { row, flagged } = both(mysql({ 'rds.force_ssl': '1' }), 'AWS::RDS::DBInstance', 'Kmi-RDSTlsRequired');
+    expect(flagged).toBe(true);
+    expect(row.tls).toBe('not enforced');
+  });
+  test('a parameter group defined elsewhere: the pack does not judge it, the report says unknown', () => {
+    const stack = mysql();
+    (stack.node.findChild('Db') as rds.CfnDBInstance).dbParameterGroupName = 'shared-params';
+    const { row, flagged } = both(stack, 'AWS::RDS::DBInstance', 'Kmi-RDSTlsRequired');
+    expect(flagged).toBe(false);
+    expect(row.tls).toBe('unknown');
   });
 });

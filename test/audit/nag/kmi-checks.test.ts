@@ -1,9 +1,9 @@
 import { CfnCondition, CfnParameter, Duration, Fn, Resource, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as emr from 'aws-cdk-lib/aws-emr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as redshift from 'aws-cdk-lib/aws-redshift';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -18,6 +18,7 @@ import { EbsEncryptionByDefault } from '../../../src/ebs/encryption-by-default/e
 import { EmrArtifact } from '../../../src/emr/emr-artifact';
 import { EmrInTransitEncryption } from '../../../src/emr/emr-in-transit-encryption';
 import { EmrSecurityConfiguration } from '../../../src/emr/emr-security-configuration';
+import { FieldLevelEncryptionKeys, SearchableFieldKeys } from '../../../src/field-level/field-level-encryption-keys';
 import { CustomKeyStore, KeyStoreSource } from '../../../src/key-store/custom-key-store';
 import { CustomKeyStoreType, ICustomKeyStore } from '../../../src/key-store/custom-key-store-ref';
 import { CustomKeyStoreKey } from '../../../src/key-store/key/custom-key-store-key';
@@ -25,7 +26,6 @@ import { CustomKeyStoreKeyRotation } from '../../../src/key-store/key/custom-key
 import { KmsKeyWithImportedMaterial } from '../../../src/kms/imported-key-material/imported-key-material';
 import { KeyMaterialExpiration } from '../../../src/kms/imported-key-material/imported-key-material-expiration';
 import { KmsKeyWithRotation } from '../../../src/kms/kms-key-with-rotation';
-import { FieldLevelEncryptionKeys, SearchableFieldKeys } from '../../../src/field-level/field-level-encryption-keys';
 import { EncryptedDatabaseCluster } from '../../../src/rds/encrypted-database-cluster';
 import { EncryptedDatabaseInstance } from '../../../src/rds/encrypted-database-instance';
 import { RedshiftEncryptedCluster } from '../../../src/redshift/redshift-encrypted-cluster';
