@@ -32,7 +32,7 @@ export const analyzeDbCluster: Analyzer = (ctx, logicalId, props) => {
 
 function database(ctx: TemplateContext, logicalId: string, props: any, sources: Array<[any, string]>) {
   const transport = rdsTls(ctx, logicalId);
-  const findings: Finding[] = [...transport.findings];
+  const findings: Finding[] = [...transport.findings, ...otherKeyFindings(ctx, props)];
   if (truth(props.PubliclyAccessible) === true) {
     findings.push(finding('public-access', 'database publicly accessible (PubliclyAccessible true)'));
   }
@@ -48,6 +48,28 @@ function database(ctx: TemplateContext, logicalId: string, props: any, sources: 
     return unencrypted('database storage not encrypted (StorageEncrypted not true)', extras);
   }
   return encryptedWith('RDS storage (KMS)', describeKey(ctx, props.KmsKeyId, awsManagedKey('aws/rds')), extras);
+}
+
+/**
+ * The findings of the keys of what a database keeps besides its storage, when they are not the storage
+ * key: Performance Insights data (`PerformanceInsightsKMSKeyId`, else `aws/rds`) and the master
+ * password RDS keeps in Secrets Manager (`MasterUserSecret.KmsKeyId`, else `aws/secretsmanager`).
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.access-control.html#USER_PerfInsights.access-control.cmk-policy
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
+ */
+function otherKeyFindings(ctx: TemplateContext, props: any): Finding[] {
+  const storage = describeKey(ctx, props.KmsKeyId, awsManagedKey('aws/rds')).key;
+  const parts: Array<[string, any, string]> = [];
+  if (truth(props.EnablePerformanceInsights) === true) {
+    parts.push(['Performance Insights', props.PerformanceInsightsKMSKeyId, 'aws/rds']);
+  }
+  if (truth(props.ManageMasterUserPassword) === true) {
+    parts.push(['master password secret', props.MasterUserSecret?.KmsKeyId, 'aws/secretsmanager']);
+  }
+  return parts.flatMap(([what, ref, managed]) => {
+    const key = describeKey(ctx, ref, awsManagedKey(managed));
+    return key.key === storage ? [] : key.findings.map((f) => finding(f.id, `${what}: ${f.message}`));
+  });
 }
 
 /** What `cfn/rds-tls` reads of the database's transport, as the report's TLS column and findings. */

@@ -105,3 +105,19 @@ describe('TLS of each engine, when storage is encrypted', () => {
     expect(row.findings).toContainEqual(expect.objectContaining({ id: 'tls-not-enforced', message: expect.stringMatching(/clear-text/) }));
   });
 });
+
+describe('keys of what a database keeps besides its storage', () => {
+  const pg = { Engine: 'postgres', EngineVersion: '17' };
+  test('Performance Insights and the master password under AWS managed keys: a low finding each, named', () => {
+    const row = rowOf({ Db: encrypted({ ...pg, EnablePerformanceInsights: true, ManageMasterUserPassword: true }) }, 'Db');
+    expect(row.findings.filter((f) => f.id === 'aws-managed-key').map((f) => f.message)).toEqual([
+      expect.stringMatching(/^Performance Insights: AWS managed key \(aws\/rds\)/),
+      expect.stringMatching(/^master password secret: AWS managed key \(aws\/secretsmanager\)/),
+    ]);
+  });
+  test('Performance Insights and the master password under the storage key: nothing more', () => {
+    const key = 'arn:aws:kms:us-east-1:111111111111:key/k';
+    const row = rowOf({ Db: encrypted({ ...pg, EnablePerformanceInsights: true, PerformanceInsightsKMSKeyId: key, ManageMasterUserPassword: true, MasterUserSecret: { KmsKeyId: key } }) }, 'Db');
+    expect(row.findings.map((f) => f.message).filter((m) => /Performance Insights|master password/.test(m))).toEqual([]);
+  });
+});
