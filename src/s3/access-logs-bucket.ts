@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { BucketWriter } from './bucket-writer';
 import { uploadRuleStatements } from './upload-rules';
 import { WriterBinder } from './writer-binding';
+import { acceptFindings } from '../private/accepted-findings';
 import { acknowledgeRule } from '../private/acknowledge';
 import { BUCKET_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../private/policy-size';
 
@@ -109,6 +110,7 @@ export class AccessLogsBucket extends s3.Bucket {
       'Server access log delivery writes only to SSE-S3 buckets; the logs are encrypted with SSE-S3 (AES-256).');
     acknowledgeRule(this, 'S3BucketReplicationEnabled',
       'Replication needs a destination bucket in another Region, which a log bucket cannot create.');
+    acceptFindings(this, 'access-logs-no-self-logging', 'access-logs-sse-s3');
   }
 
   /**
