@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -10,6 +10,11 @@ export interface AcceptedFinding {
   readonly resources: string;
   /** Why the library accepts it. */
   readonly reason: string;
+  /**
+   * cdk-nag rule ids: a rule name shared by the NIST 800-53 R5, HIPAA Security and PCI DSS 3.2.1 packs
+   * (acknowledged as `<pack>-<rule>` in each) and any further ids (such as an AwsSolutions rule).
+   */
+  readonly cdkNag: { readonly rule: string; readonly otherIds?: string[] };
   /**
    * cfn-guard rule names: the Control Tower rules of `@cdklabs/cdk-validator-cfnguard` (`rule <name> when`),
    * written to `Metadata.guard.SuppressedRules`.
@@ -45,6 +50,7 @@ export const ACCEPTED_FINDINGS = {
   'access-logs-no-self-logging': {
     resources: 'AccessLogsBucket',
     reason: 'This bucket receives server access logs; logging its own access would log each log delivery, without end.',
+    cdkNag: { rule: 'S3BucketLoggingEnabled', otherIds: ['AwsSolutions-S1'] },
     guard: ['s3_bucket_logging_enabled_check'],
     cfnNag: ['W35'],
     checkov: ['CKV_AWS_18'],
@@ -52,6 +58,7 @@ export const ACCEPTED_FINDINGS = {
   'access-logs-sse-s3': {
     resources: 'AccessLogsBucket',
     reason: 'Server access log delivery writes only to SSE-S3 buckets; the logs are encrypted with SSE-S3 (AES-256).',
+    cdkNag: { rule: 'S3DefaultEncryptionKMS' },
     guard: ['s3_bucket_default_encryption_kms_check'],
     cfnNag: [],
     checkov: ['CKV_AWS_145'],
@@ -60,6 +67,7 @@ export const ACCEPTED_FINDINGS = {
     resources: 'RedshiftEncryptedCluster audit log bucket',
     reason: 'Redshift writes audit logs to S3 only in buckets encrypted with SSE-S3 '
       + '(https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing.html#db-auditing-bucket-permissions).',
+    cdkNag: { rule: 'S3DefaultEncryptionKMS' },
     guard: ['s3_bucket_default_encryption_kms_check'],
     cfnNag: [],
     checkov: ['CKV_AWS_145'],
@@ -68,6 +76,7 @@ export const ACCEPTED_FINDINGS = {
     resources: 'KmsKeyWithImportedMaterial',
     reason: 'KMS cannot rotate imported key material automatically; this key rotates on demand when it is given a new secret '
       + 'with new material (import as NEW_KEY_MATERIAL, then RotateKeyOnDemand).',
+    cdkNag: { rule: 'KMSBackingKeyRotationEnabled', otherIds: ['AwsSolutions-KMS5'] },
     guard: ['kms_key_rotation_enabled_check'],
     cfnNag: [],
     checkov: ['CKV_AWS_7'],
@@ -75,6 +84,7 @@ export const ACCEPTED_FINDINGS = {
   'handler-outside-vpc': {
     resources: 'custom resource provider handlers (every construct with a custom resource), CustomKeyStoreKey rotation function',
     reason: 'The function calls only public AWS APIs and handles no data; a VPC would add NAT or endpoints and protect nothing.',
+    cdkNag: { rule: 'LambdaInsideVPC' },
     guard: ['lambda_inside_vpc_check'],
     cfnNag: ['W89'],
     checkov: ['CKV_AWS_117'],
@@ -84,9 +94,19 @@ export const ACCEPTED_FINDINGS = {
 /** The key of an accepted finding. */
 export type AcceptedFindingKey = keyof typeof ACCEPTED_FINDINGS;
 
+/** The cdk-nag packs that share rule names, by the prefix of their rule ids. */
+const SHARED_RULE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+
+/** The cdk-nag rule ids of an accepted finding. */
+export function cdkNagIds(finding: AcceptedFinding): string[] {
+  return [...SHARED_RULE_PACKS.map((pack) => `${pack}-${finding.cdkNag.rule}`), ...finding.cdkNag.otherIds ?? []];
+}
+
 /**
- * Writes accepted findings into the metadata of a CloudFormation resource (the construct's default
- * child when given an L2), for cfn-guard, cfn_nag and checkov, merged with what is there already.
+ * Accepts findings on a construct: acknowledges them for cdk-nag (`Validations.acknowledge`, construct
+ * metadata, on the construct and so on everything below it) and writes them into the metadata of its
+ * CloudFormation resource (the construct's default child when given an L2) for cfn-guard, cfn_nag and
+ * checkov, merged with what is there already.
  */
 export function acceptFindings(scope: IConstruct, ...keys: AcceptedFindingKey[]): void {
   const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild;
@@ -99,6 +119,7 @@ export function acceptFindings(scope: IConstruct, ...keys: AcceptedFindingKey[])
   const checkov: Array<{ id: string; comment: string }> = metadata.checkov?.skip ?? [];
   for (const key of keys) {
     const finding: AcceptedFinding = ACCEPTED_FINDINGS[key];
+    Validations.of(scope).acknowledge(...cdkNagIds(finding).map((id) => ({ id, reason: finding.reason })));
     const reason = `${key}: ${finding.reason}`;
     guard.push(...finding.guard.filter((rule) => !guard.includes(rule)));
     cfnNag.push(...finding.cfnNag.filter((id) => !cfnNag.some((e) => e.id === id)).map((id) => ({ id, reason })));
