@@ -10,6 +10,7 @@ import { StackSetTemplateStack } from './stack-set-template-stack';
 import { KeyActivityAlarms } from '../audit/alarms/key-activity-alarms';
 import { Ec2KeyUsers, ec2OnlyKeyPolicy } from '../ebs/ec2-only-key-policy';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
+import { acceptFindings } from '../private/accepted-findings';
 import { acknowledgeRule } from '../private/acknowledge';
 import { isResolved, KmiValidationError } from '../private/errors';
 
@@ -256,6 +257,7 @@ function buildEbsDefault(template: Stack): kms.IKey {
     'The handler is invoked synchronously by CloudFormation, which reports any failure on the stack instance; there is no asynchronous event to dead-letter.');
   acknowledgeRule(handler, 'LambdaInsideVPC',
     'The handler calls only the public EC2 and KMS APIs to change an account setting and touches no data; a VPC in every account and Region would add NAT or endpoints without protecting anything.');
+  acceptFindings(handler, 'handler-outside-vpc');
   acknowledgeRule(handler, 'LambdaConcurrency',
     'The handler runs only when the StackSet deploys, once per account and Region; reserving concurrency would take capacity from every account for an idle function.');
   acknowledgeRule(role, 'IAMNoInlinePolicy',

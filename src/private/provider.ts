@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { acceptFindings } from './accepted-findings';
 import { acknowledgeRule } from './acknowledge';
 
 /** A projen-generated handler function class (one per `*.lambda.ts` file). */
@@ -110,6 +111,10 @@ function acknowledgeProvider(stack: Stack, options: KmiProviderOptions, logGroup
       'The handler runs only during deployments, once per custom resource event; reserving concurrency would take capacity from the account for a function that is idle otherwise.');
     acknowledgeRule(part, 'IAMNoInlinePolicy',
       'The provider roles carry only their own small policies: writing to the provider log group, and for the framework invoking its handlers.');
+  }
+  const frameworkFunctions = stack.node.findChild(options.id).node.children.filter((c): c is lambda.Function => c instanceof lambda.Function);
+  for (const fn of [...handlers, ...frameworkFunctions]) {
+    acceptFindings(fn, 'handler-outside-vpc');
   }
   const invokeFindings = handlers.map((h) => `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(h.node.defaultChild as CfnResource)}.Arn>:*]`);
   for (const roleName of ['FrameworkRole', 'WaiterRole']) {

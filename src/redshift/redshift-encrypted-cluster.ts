@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RedshiftAuditLogDestination, RedshiftAuditLogging } from './redshift-audit-logging';
 import { KmsKeyWithRotation } from '../kms/kms-key-with-rotation';
-import { acknowledgeRule } from '../private/acknowledge';
+import { acceptFindings } from '../private/accepted-findings';
 import { childPath, KmiValidationError } from '../private/errors';
 import { EncryptedBucket } from '../s3/encrypted-bucket';
 
@@ -286,8 +286,7 @@ export class RedshiftEncryptedCluster extends Resource implements ec2.IConnectab
   private newAuditLogsBucket(): s3.IBucket {
     // Lenient upload rule: Redshift's log delivery is not documented to state an encryption header.
     const bucket = new EncryptedBucket(this, 'AuditLogs', { encryption: s3.BucketEncryption.S3_MANAGED, enforceEncryptionHeader: false });
-    acknowledgeRule(bucket, 'S3DefaultEncryptionKMS', 'Redshift writes audit logs to S3 only in buckets encrypted with SSE-S3 '
-      + '(https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing.html#db-auditing-bucket-permissions).');
+    acceptFindings(bucket, 'redshift-audit-logs-sse-s3');
     return bucket;
   }
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { BucketWriter } from './bucket-writer';
 import { uploadRuleStatements } from './upload-rules';
 import { WriterBinder } from './writer-binding';
+import { acceptFindings } from '../private/accepted-findings';
 import { acknowledgeRule } from '../private/acknowledge';
 import { BUCKET_POLICY_MAX_BYTES, sizeCheckedPolicy } from '../private/policy-size';
 
@@ -102,13 +103,9 @@ export class AccessLogsBucket extends s3.Bucket {
     }
     (this.policy!.node.defaultChild as s3.CfnBucketPolicy).policyDocument = sizeCheckedPolicy(this, 'bucket policy', BUCKET_POLICY_MAX_BYTES, this.policy!.document);
 
-    acknowledgeRule(this, 'S3BucketLoggingEnabled',
-      'This bucket receives server access logs; logging its own access would log each log delivery, without end.',
-      'AwsSolutions-S1');
-    acknowledgeRule(this, 'S3DefaultEncryptionKMS',
-      'Server access log delivery writes only to SSE-S3 buckets; the logs are encrypted with SSE-S3 (AES-256).');
     acknowledgeRule(this, 'S3BucketReplicationEnabled',
       'Replication needs a destination bucket in another Region, which a log bucket cannot create.');
+    acceptFindings(this, 'access-logs-no-self-logging', 'access-logs-sse-s3');
   }
 
   /**

@@ -10,6 +10,7 @@ import { TAG_KEY_FAMILY } from './custom-key-store-key-tags';
 import { kmsWildcardArn, nagResourceFinding } from './custom-key-store-key-wildcards';
 import { RotationInput } from './handler/resource-properties';
 import { RotateFunction } from './handler/rotate-function';
+import { acceptFindings } from '../../private/accepted-findings';
 import { acknowledgeRule } from '../../private/acknowledge';
 
 /** Options of the rotation schedule of one key. */
@@ -96,6 +97,7 @@ export class RotationSchedule extends Construct {
     acknowledgeRule(this, 'LambdaInsideVPC',
       'The function calls only the public KMS API, and handles key ids and tags, never data or key material; a VPC would add '
       + 'NAT or endpoints without protecting anything.');
+    acceptFindings(this.function, 'handler-outside-vpc');
     acknowledgeRule(this, 'IAMNoInlinePolicy',
       'The rotation roles carry only their own small policies, scoped to this key: creating its successors, moving its alias, '
       + 'invoking its rotation function and writing its log group.');

@@ -7,7 +7,7 @@ import { Construct, IDependable } from 'constructs';
 import { OnEventFunction } from './handler/on-event-function';
 import { IMPORTED_KEY_MATERIAL_RESOURCE_TYPE, ImportedKeyMaterialProperties } from './handler/resource-properties';
 import { KeyMaterialExpiration, KeyMaterialExpirationModel } from './imported-key-material-expiration';
-import { acknowledgeRule } from '../../private/acknowledge';
+import { acceptFindings } from '../../private/accepted-findings';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
 import { MAX_PENDING_WINDOW_DAYS, MIN_PENDING_WINDOW_DAYS, checkAlias } from '../../private/key-props';
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../../private/kms-actions';
@@ -224,9 +224,7 @@ export class KmsKeyWithImportedMaterial extends kms.Key {
     this.aliasName = props.alias;
     this.addToResourcePolicy(serviceGrantsOnly());
     (this.node.defaultChild as kms.CfnKey).keyPolicy = sizeCheckedPolicy(this, 'key policy', KEY_POLICY_MAX_BYTES, this.policy!);
-    acknowledgeRule(cfnKey, 'KMSBackingKeyRotationEnabled',
-      'KMS cannot rotate imported key material automatically; this key rotates on demand when it is given a new secret '
-      + 'with new material (import as NEW_KEY_MATERIAL, then RotateKeyOnDemand).', 'AwsSolutions-KMS5');
+    acceptFindings(cfnKey, 'imported-material-on-demand-rotation');
 
     for (const admin of props.admins ?? []) {
       this.grantAdmin(admin);

@@ -78,6 +78,9 @@ function named(name, message) {
   error.name = name;
   return error;
 }
+function errorName(error) {
+  return error?.name ?? "";
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
@@ -201,7 +204,19 @@ async function rotate(clients, props, expiration) {
 }
 async function rotateOnDemand(kms, keyId, keyMaterialId) {
   log(`Key ${keyId}: rotating to key material ${keyMaterialId} (RotateKeyOnDemand).`);
-  await call("kms:RotateKeyOnDemand", () => kms.send(new import_client_kms.RotateKeyOnDemandCommand({ KeyId: keyId })));
+  try {
+    await call("kms:RotateKeyOnDemand", () => kms.send(new import_client_kms.RotateKeyOnDemandCommand({ KeyId: keyId })));
+  } catch (error) {
+    if (errorName(error) !== "ConflictException") {
+      throw error;
+    }
+    const state = (await listMaterials(kms, keyId)).find((m) => m.KeyMaterialId === keyMaterialId)?.KeyMaterialState;
+    if (state === "PENDING_ROTATION" || state === "CURRENT") {
+      log(`Key ${keyId}: a rotation is already in progress (ConflictException) and key material ${keyMaterialId} is ${state}; KMS completes the rotation to it.`);
+      return;
+    }
+    throw named("ConflictException", `KMS refused to rotate key ${keyId} (ConflictException: a rotation is in progress), but key material ${keyMaterialId} is ${state ?? "absent"} rather than pending rotation, so the rotation in progress is not to it. Wait until ListKeyRotations shows no material PENDING_ROTATION, then retry the deployment.`);
+  }
 }
 function isPermanent(material) {
   return material.KeyMaterialState === "CURRENT" || material.KeyMaterialState === "NON_CURRENT";
