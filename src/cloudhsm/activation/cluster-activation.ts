@@ -244,34 +244,9 @@ class AutomaticActivation extends Construct implements ActivationResult {
     this.adminPassword = this.passwordSecret('AdminPassword', 'admin', key, removalPolicy);
     this.kmsUserPassword = this.passwordSecret('KmsUserPassword', KMS_USER_NAME, key, removalPolicy);
 
-    const instanceType = options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
-    const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
-    const packageUrl = options.cloudHsmCliPackageUrl
-      ?? `${PACKAGE_BASE_URL}/cloudhsm-cli-latest.amzn2023.${arm ? 'aarch64' : 'x86_64'}.rpm`;
-
     const { securityGroup, hsmIngress } = this.clientNetwork(props, options);
-
     const role = this.clientRole(props);
-
-    const client = new ec2.Instance(this, 'Client', {
-      vpc: props.vpc,
-      vpcSubnets: options.vpcSubnets ?? props.vpcSubnets,
-      instanceType,
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64 }),
-      securityGroup,
-      role,
-      // IMDSv2 only, through the instance's own MetadataOptions (requireImdsv2 would add a launch template with a fixed name).
-      httpTokens: ec2.HttpTokens.REQUIRED,
-      httpPutResponseHopLimit: 1,
-      associatePublicIpAddress: false,
-      detailedMonitoring: true,
-      ebsOptimized: true,
-      propagateTagsToVolumeOnCreation: true,
-      blockDevices: [{
-        deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: key, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
-      }],
-    });
+    const { client, packageUrl } = this.clientInstance(props, options, securityGroup, role, key);
 
     const document = new ssm.CfnDocument(this, 'Document', {
       documentType: 'Command',
@@ -300,6 +275,36 @@ class AutomaticActivation extends Construct implements ActivationResult {
 
     this.acknowledge(role, client, afterwards);
     this.warnIfIsolated(props.vpc, options.vpcSubnets ?? props.vpcSubnets, options.cloudHsmCliPackageUrl);
+  }
+
+  /** The client instance (Amazon Linux 2023, IMDSv2, no public IP, encrypted root volume) and the CloudHSM CLI package for its architecture. */
+  private clientInstance(
+    props: ActivationTarget, options: AutomaticActivationOptions, securityGroup: ec2.ISecurityGroup, role: iam.IRole, key: kms.IKey,
+  ): { client: ec2.Instance; packageUrl: string } {
+    const instanceType = options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+    const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
+    const packageUrl = options.cloudHsmCliPackageUrl
+      ?? `${PACKAGE_BASE_URL}/cloudhsm-cli-latest.amzn2023.${arm ? 'aarch64' : 'x86_64'}.rpm`;
+    const client = new ec2.Instance(this, 'Client', {
+      vpc: props.vpc,
+      vpcSubnets: options.vpcSubnets ?? props.vpcSubnets,
+      instanceType,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64 }),
+      securityGroup,
+      role,
+      // IMDSv2 only, through the instance's own MetadataOptions (requireImdsv2 would add a launch template with a fixed name).
+      httpTokens: ec2.HttpTokens.REQUIRED,
+      httpPutResponseHopLimit: 1,
+      associatePublicIpAddress: false,
+      detailedMonitoring: true,
+      ebsOptimized: true,
+      propagateTagsToVolumeOnCreation: true,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: key, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+      }],
+    });
+    return { client, packageUrl };
   }
 
   /** The client's security group (HSM ports to the cluster, HTTPS out, nothing in) and the cluster's ingress from it. */

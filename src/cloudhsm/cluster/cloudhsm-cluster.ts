@@ -3,13 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, DependencyGroup } from 'constructs';
+import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { CfnCloudHsmClusterResource } from './cfn-cloudhsm-cluster';
 import { ICloudHsmCluster } from './cloudhsm-cluster-ref';
 import { ClusterTrustAnchor } from './cluster-trust-anchor';
 import { IsCompleteFunction } from './handler/is-complete-function';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
-import { activateCluster, ClusterActivation } from '../activation/cluster-activation';
+import { activateCluster, ActivationResult, ClusterActivation } from '../activation/cluster-activation';
 import { OnEventFunction } from './handler/on-event-function';
 import { HSMS_RESOURCE_TYPE, HsmsProperties, INITIALIZATION_RESOURCE_TYPE, InitializationProperties } from './handler/resource-properties';
 import { removalPolicyValue } from '../../private/handler-kit/removal-policy';
@@ -327,10 +327,8 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
     const parameterName = props.trustAnchorParameterName
       ?? `/cdk-kmi/cloudhsm/${Names.uniqueResourceName(this, { maxLength: 128, separator: '-' })}/trust-anchor`;
 
-    const cluster = newClusterResource(this, props, this.hsmType, subnetIds, destroy);
-    const rawClusterId = cluster.attrClusterId;
-    this.clusterId = rawClusterId;
-    const clusterArn = stack.formatArn({ service: 'cloudhsm', resource: 'cluster', resourceName: rawClusterId });
+    this.clusterId = newClusterResource(this, props, this.hsmType, subnetIds, destroy).attrClusterId;
+    const clusterArn = stack.formatArn({ service: 'cloudhsm', resource: 'cluster', resourceName: this.clusterId });
 
     const provider = clusterProvider(this);
 
@@ -339,15 +337,7 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
     const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider,
       [...handlerStatements(stack, clusterArn, parameterName), ...anchor.statements], HANDLER_WILDCARD_REASONS);
 
-    const removal = removalPolicyValue(destroy);
-    const initialization = newCustomResource<InitializationProperties>(this, 'Initialization', provider, INITIALIZATION_RESOURCE_TYPE, {
-      ClusterId: rawClusterId,
-      TrustAnchor: trustAnchor._kind,
-      TrustAnchorParameterName: parameterName,
-      RemovalPolicy: removal,
-      ValidityDays: String(trustAnchor._validityDays),
-      ...anchor.properties,
-    });
+    const initialization = this.newInitialization(provider, trustAnchor, anchor, parameterName, destroy);
     initialization.node.addDependency(permissions);
 
     this.trustAnchorParameterName = parameterName;
@@ -362,13 +352,23 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
       return;
     }
 
+    const activation = this.addHsmsAndActivation(props, provider, permissions, initialization, securityGroup, subnetSelection, destroy);
+    this.kmsUserPassword = activation?.kmsUserPassword;
+    this.adminPassword = activation?.adminPassword;
+  }
+
+  /** `Custom::KmiCloudHsmHsms` (the other HSMs) and the activation, once the cluster is initialized. */
+  private addHsmsAndActivation(
+    props: CloudHsmClusterProps, provider: cr.Provider, permissions: IDependable, initialization: CustomResource,
+    securityGroup: ec2.ISecurityGroup, subnetSelection: ec2.SubnetSelection, destroy: boolean,
+  ): ActivationResult | undefined {
     const hsms = newCustomResource<HsmsProperties>(this, 'Hsms', provider, HSMS_RESOURCE_TYPE,
-      { ClusterId: rawClusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removal });
+      { ClusterId: this.clusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removalPolicyValue(destroy) });
     hsms.node.addDependency(permissions, initialization);
 
-    const activation = activateCluster(this, 'Activation', {
+    return activateCluster(this, 'Activation', {
       activation: props.activation ?? ClusterActivation.automatic(),
-      clusterId: rawClusterId,
+      clusterId: this.clusterId,
       vpc: props.vpc,
       vpcSubnets: subnetSelection,
       clusterSecurityGroup: securityGroup,
@@ -377,8 +377,21 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
       // Activate with every HSM in place, so that users made at activation are on all of them.
       dependency: new DependencyGroup(initialization, hsms),
     });
-    this.kmsUserPassword = activation?.kmsUserPassword;
-    this.adminPassword = activation?.adminPassword;
+  }
+
+  /** `Custom::KmiCloudHsmInitialization`: the first HSM, the signed cluster certificate, the trust anchor parameter. */
+  private newInitialization(
+    provider: cr.Provider, trustAnchor: ClusterTrustAnchor, anchor: ReturnType<ClusterTrustAnchor['_bind']>,
+    parameterName: string, destroy: boolean,
+  ): CustomResource {
+    return newCustomResource<InitializationProperties>(this, 'Initialization', provider, INITIALIZATION_RESOURCE_TYPE, {
+      ClusterId: this.clusterId,
+      TrustAnchor: trustAnchor._kind,
+      TrustAnchorParameterName: parameterName,
+      RemovalPolicy: removalPolicyValue(destroy),
+      ValidityDays: String(trustAnchor._validityDays),
+      ...anchor.properties,
+    });
   }
 
   /** The first deployment with an external anchor: the CSR to sign is an output. */
