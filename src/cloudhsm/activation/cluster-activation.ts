@@ -11,7 +11,9 @@ import { activationKeyPolicy } from './cluster-activation-key-policy';
 import { KMS_USER_NAME } from './cluster-activation-steps';
 import { IsCompleteFunction } from './handler/is-complete-function';
 import { OnEventFunction } from './handler/on-event-function';
-import { ACTIVATION_RESOURCE_TYPE, ActivationProperties } from './handler/resource-properties';
+import { ACTIVATION_PHASES, ACTIVATION_RESOURCE_TYPE, ActivationProperties } from './handler/resource-properties';
+
+type ActivationPhase = typeof ACTIVATION_PHASES[number];
 import { KmsKeyWithRotation } from '../../kms/kms-key-with-rotation';
 import { acknowledgeRule } from '../../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
@@ -188,8 +190,10 @@ export interface ActivationTarget {
   readonly trustAnchorParameterName: string;
   /** Removal policy of the password secrets and of the key the activation creates (RETAIN or DESTROY). */
   readonly removalPolicy: RemovalPolicy;
-  /** What must be complete before the activation runs: the cluster's initialization. */
+  /** What must be complete before the activation runs: the cluster's initialization (its first HSM). */
   readonly dependency: IDependable;
+  /** How many HSMs the cluster keeps: the coverage check runs again when it changes. */
+  readonly hsmCount: number;
 }
 
 /**
@@ -204,6 +208,13 @@ export interface ActivationResult {
    * the key store; the secret keeps the initial one.
    */
   readonly kmsUserPassword: secretsmanager.ISecret;
+  /** Complete once the cluster is ACTIVE with `kmsuser` (on its first HSM): the other HSMs are added after it. */
+  readonly activated: IDependable;
+  /**
+   * Adds the check that `kmsuser` is a crypto user on every HSM (CloudHSM CLI `user list`, cluster-coverage
+   * `full`), run after `hsms`; the client is stopped or terminated after it.
+   */
+  checkCoverageAfter(hsms: IDependable): IDependable;
 }
 
 /**
@@ -229,6 +240,9 @@ export function activateCluster(scope: Construct, id: string, props: ActivationT
 class AutomaticActivation extends Construct implements ActivationResult {
   public readonly adminPassword: secretsmanager.ISecret;
   public readonly kmsUserPassword: secretsmanager.ISecret;
+  public readonly activated: CustomResource;
+  private readonly hsmCount: number;
+  private readonly newPhase: (id: string, phase: ActivationPhase, extra?: Partial<ActivationProperties>) => CustomResource;
 
   constructor(scope: Construct, id: string, props: ActivationTarget, options: AutomaticActivationOptions) {
     super(scope, id);
@@ -266,15 +280,29 @@ class AutomaticActivation extends Construct implements ActivationResult {
       PackageUrl: packageUrl,
       ClientAfterActivation: afterwards,
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ACTIVATION_RESOURCE_TYPE,
-      properties: { ...properties },
-    });
-    resource.node.addDependency(permissions, hsmIngress, props.dependency);
+    this.newPhase = (resourceId, phase, extra = {}) => {
+      const resource = new CustomResource(this, resourceId, {
+        serviceToken: provider.serviceToken,
+        resourceType: ACTIVATION_RESOURCE_TYPE,
+        properties: { ...properties, Phase: phase, ...extra },
+      });
+      resource.node.addDependency(permissions, hsmIngress);
+      return resource;
+    };
+    // Activation on the first HSM: "run the cluster activate command on your first HSM"
+    // (https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html); the other HSMs come after it.
+    this.activated = this.newPhase('Resource', 'ACTIVATE');
+    this.activated.node.addDependency(props.dependency);
+    this.hsmCount = props.hsmCount;
 
     this.acknowledge(role, client, afterwards);
     this.warnIfIsolated(props.vpc, options.vpcSubnets ?? props.vpcSubnets, options.cloudHsmCliPackageUrl);
+  }
+
+  public checkCoverageAfter(hsms: IDependable): IDependable {
+    const check = this.newPhase('CoverageCheck', 'CHECK_COVERAGE', { HsmCount: String(this.hsmCount) });
+    check.node.addDependency(this.activated, hsms);
+    return check;
   }
 
   /** The client instance (Amazon Linux 2023, IMDSv2, no public IP, encrypted root volume) and the CloudHSM CLI package for its architecture. */

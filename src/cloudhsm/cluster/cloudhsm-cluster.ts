@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, DependencyGroup, IDependable } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { CfnCloudHsmClusterResource } from './cfn-cloudhsm-cluster';
 import { ICloudHsmCluster } from './cloudhsm-cluster-ref';
 import { ClusterTrustAnchor } from './cluster-trust-anchor';
@@ -357,16 +357,20 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
     this.adminPassword = activation?.adminPassword;
   }
 
-  /** `Custom::KmiCloudHsmHsms` (the other HSMs) and the activation, once the cluster is initialized. */
+  /**
+   * Once the cluster is initialized with its first HSM, in the order AWS documents: the activation on that HSM
+   * (admin password, `kmsuser`, until DescribeClusters reports ACTIVE), then `Custom::KmiCloudHsmHsms` adds the
+   * other HSMs (CloudHSM adds HSMs only to an activated cluster: https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html,
+   * https://docs.aws.amazon.com/cloudhsm/latest/userguide/add-hsm.html), which get the users from a backup of the cluster,
+   * then the check that `kmsuser` is on every HSM. A key store depends on the whole construct, so it comes last
+   * (CreateCustomKeyStore needs an ACTIVE cluster: https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateCustomKeyStore.html).
+   * With `ClusterActivation.manual()`, the HSMs resource waits for the person who activates the cluster.
+   */
   private addHsmsAndActivation(
     props: CloudHsmClusterProps, provider: cr.Provider, permissions: IDependable, initialization: CustomResource,
     securityGroup: ec2.ISecurityGroup, subnetSelection: ec2.SubnetSelection, destroy: boolean,
   ): ActivationResult | undefined {
-    const hsms = newCustomResource<HsmsProperties>(this, 'Hsms', provider, HSMS_RESOURCE_TYPE,
-      { ClusterId: this.clusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removalPolicyValue(destroy) });
-    hsms.node.addDependency(permissions, initialization);
-
-    return activateCluster(this, 'Activation', {
+    const activation = activateCluster(this, 'Activation', {
       activation: props.activation ?? ClusterActivation.automatic(),
       clusterId: this.clusterId,
       vpc: props.vpc,
@@ -374,9 +378,18 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
       clusterSecurityGroup: securityGroup,
       trustAnchorParameterName: this.trustAnchorParameterName,
       removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      // Activate with every HSM in place, so that users made at activation are on all of them.
-      dependency: new DependencyGroup(initialization, hsms),
+      dependency: initialization,
+      hsmCount: this.hsmCount,
     });
+
+    const hsms = newCustomResource<HsmsProperties>(this, 'Hsms', provider, HSMS_RESOURCE_TYPE,
+      { ClusterId: this.clusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removalPolicyValue(destroy) });
+    hsms.node.addDependency(permissions, initialization);
+    if (activation) {
+      hsms.node.addDependency(activation.activated);
+      activation.checkCoverageAfter(hsms);
+    }
+    return activation;
   }
 
   /** `Custom::KmiCloudHsmInitialization`: the first HSM, the signed cluster certificate, the trust anchor parameter. */
