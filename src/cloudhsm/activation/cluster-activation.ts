@@ -81,9 +81,14 @@ export enum ClientInstanceAfterActivation {
 export interface AutomaticActivationOptions {
   /**
    * The instance type of the client instance (Amazon Linux 2023) that runs CloudHSM CLI. A Graviton
-   * type (such as `t4g.micro`) gets the ARM64 build of CloudHSM CLI.
+   * type (such as `c7g.medium`) gets the ARM64 build of CloudHSM CLI (Client SDK 5 supports Amazon Linux
+   * 2023 on x86_64 and ARM: https://docs.aws.amazon.com/cloudhsm/latest/userguide/sdk8-linux.html).
    *
-   * @default t3.micro
+   * The default is a Nitro type that encrypts traffic between instances in transit (AWS Control Tower
+   * CT.EC2.PR.19): the client runs for minutes and is terminated by default. Warning: changing it on a
+   * deployed client that is stopped or terminated makes CloudFormation modify that instance.
+   *
+   * @default c6i.large
    */
   readonly instanceType?: ec2.InstanceType;
 
@@ -309,7 +314,9 @@ class AutomaticActivation extends Construct implements ActivationResult {
   private clientInstance(
     props: ActivationTarget, options: AutomaticActivationOptions, securityGroup: ec2.ISecurityGroup, role: iam.IRole, key: kms.IKey,
   ): { client: ec2.Instance; packageUrl: string } {
-    const instanceType = options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+    // A Nitro type with encryption in transit between instances, as CT.EC2.PR.19 asks
+    // (https://docs.aws.amazon.com/controltower/latest/controlreference/ec2-rules.html#ct-ec2-pr-19-description).
+    const instanceType = options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.C6I, ec2.InstanceSize.LARGE);
     const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
     const packageUrl = options.cloudHsmCliPackageUrl
       ?? `${PACKAGE_BASE_URL}/cloudhsm-cli-latest.amzn2023.${arm ? 'aarch64' : 'x86_64'}.rpm`;

@@ -95,7 +95,7 @@ describe('automatic activation with defaults', () => {
   test('the client is a small Amazon Linux 2023 instance with IMDSv2 only, no key pair, no public IP and detailed monitoring', () => {
     const [, instance] = only(template, 'AWS::EC2::Instance');
     const p = instance.Properties;
-    expect(p.InstanceType).toBe('t3.micro');
+    expect(p.InstanceType).toBe('c6i.large');
     expect(JSON.stringify(p.ImageId)).toContain('al2023amikernel');
     expect(JSON.stringify(p.ImageId)).toContain('x8664');
     expect(p.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
