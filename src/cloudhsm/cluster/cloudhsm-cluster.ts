@@ -212,12 +212,14 @@ export interface CloudHsmClusterAttributes {
  * - `AWS::CloudHSM::Cluster` in private or isolated subnets, one per zone, FIPS mode, backups kept 90 days.
  * - `Custom::KmiCloudHsmInitialization` creates the first HSM, signs the cluster's CSR with the trust
  *   anchor and initializes the cluster; the trust anchor certificate goes to an SSM parameter.
- * - `Custom::KmiCloudHsmHsms` keeps `hsmCount` HSMs (default 2) spread over the zones; changing the
- *   count adds or removes HSMs.
- * - The activation (see `ClusterActivation`) sets the admin password and creates `kmsuser`, for KMS.
+ * - The activation (see `ClusterActivation`) sets the admin password and creates `kmsuser`, for KMS, on
+ *   that first HSM, and waits until the cluster is ACTIVE.
+ * - Then `Custom::KmiCloudHsmHsms` adds HSMs up to `hsmCount` (default 2), spread over the zones (CloudHSM
+ *   adds HSMs only to an active cluster; they get its users from a backup); changing the count adds or
+ *   removes HSMs. An automatic activation then checks that `kmsuser` is on every HSM.
  *
- * Each step takes minutes: the first HSM 10 to 20, initialization a few more, the other HSMs another
- * 10 to 20 (in parallel). HSMs are billed by the hour while they exist.
+ * Each step takes minutes: the first HSM 10 to 20, initialization and activation a few more, the other
+ * HSMs another 10 to 20 (in parallel). HSMs are billed by the hour while they exist.
  *
  * Application hosts use the HSMs directly through the CloudHSM client libraries (PKCS #11, JCE,
  * OpenSSL) on TCP 2223-2225: allow them with `connections`. KMS uses the cluster through a custom key
@@ -414,7 +416,7 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
       value: this.clusterCsr,
     });
     Annotations.of(this).addInfo('The cluster is created with one HSM and left UNINITIALIZED: sign the ClusterCsr output with your root '
-      + 'and deploy again with both certificates to initialize it, create the other HSMs and activate it.');
+      + 'and deploy again with both certificates to initialize and activate it, then create the other HSMs.');
   }
 }
 

@@ -102,8 +102,8 @@ async function hsmsOnceActive(
     if (GONE_CLUSTER_STATES.includes(cluster.State ?? '') || pastDeadline(data.Deadline, now)) {
       throw new Error(`Cannot add HSMs to cluster ${clusterId}: CloudHSM adds HSMs only to an ACTIVE cluster; now `
         + `${describeStates(cluster)}. With ClusterActivation.manual(), activate the cluster on its first HSM with CloudHSM CLI `
-        + '(cluster activate) and create kmsuser (user create) within 55 minutes of the deployment, or after activating deploy again '
-        + '(the first HSM and the initialization are kept).');
+        + '(cluster activate) and create kmsuser (user create) within 55 minutes of the deployment, or deploy first with hsmCount: 1 '
+        + '(allowSingleHsm: true), activate, then deploy again with the HSM count you want.');
     }
     return undefined;
   }

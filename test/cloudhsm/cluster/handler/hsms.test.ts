@@ -128,8 +128,8 @@ describe('HSMs are added only once the cluster is ACTIVE', () => {
     await expect(isComplete(waiting, clientsAt(minutes(56)))).rejects.toThrow(
       `Cannot add HSMs to cluster ${CLUSTER_ID}: CloudHSM adds HSMs only to an ACTIVE cluster; now cluster ${CLUSTER_ID} is INITIALIZED; `
       + 'HSMs: hsm-first in us-east-1a ACTIVE. With ClusterActivation.manual(), activate the cluster on its first HSM with CloudHSM CLI '
-      + '(cluster activate) and create kmsuser (user create) within 55 minutes of the deployment, or after activating deploy again '
-      + '(the first HSM and the initialization are kept).');
+      + '(cluster activate) and create kmsuser (user create) within 55 minutes of the deployment, or deploy first with hsmCount: 1 '
+      + '(allowSingleHsm: true), activate, then deploy again with the HSM count you want.');
   });
   test('a count that needs no new HSM completes on an INITIALIZED cluster (allowSingleHsm)', async () => {
     fakeAccount(initialized());
