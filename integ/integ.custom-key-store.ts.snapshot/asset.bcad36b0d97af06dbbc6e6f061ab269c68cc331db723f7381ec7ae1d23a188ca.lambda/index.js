@@ -56,6 +56,9 @@ function named(name, message) {
   error.name = name;
   return error;
 }
+function errorName(error) {
+  return error?.name ?? "";
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
@@ -78,8 +81,8 @@ function activationClients() {
 }
 
 // src/cloudhsm/activation/handler/resource-properties.ts
-function physicalId(clusterId) {
-  return `cloudhsm-activation:${clusterId}`;
+function physicalId(clusterId, phase) {
+  return `cloudhsm-activation:${clusterId}${phase === "CHECK_COVERAGE" ? "/coverage" : ""}`;
 }
 
 // src/cloudhsm/activation/handler/on-event.lambda.ts
@@ -94,9 +97,12 @@ async function onEvent(event, clients = activationClients(), waiting = DEFAULT_W
   if (event.RequestType === "Delete") {
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const id = physicalId(props.ClusterId);
+  const id = physicalId(props.ClusterId, props.Phase);
   const cluster = await describeCluster(clients, props.ClusterId);
   const state = cluster.State ?? "UNKNOWN";
+  if (props.Phase === "CHECK_COVERAGE" && state !== "ACTIVE") {
+    throw new Error(`CloudHSM cluster ${props.ClusterId} is ${state}: the kmsuser coverage check runs on an ACTIVE cluster, after the activation. Activate the cluster first, then deploy again.`);
+  }
   if (!RUNNABLE_STATES.includes(state)) {
     throw new Error(`CloudHSM cluster ${props.ClusterId} is ${state}: activation needs it INITIALIZED (or ACTIVE, to check kmsuser). Initialize it first (InitializeCluster with the signed cluster certificate), then deploy again.`);
   }
@@ -104,7 +110,7 @@ async function onEvent(event, clients = activationClients(), waiting = DEFAULT_W
   if (addresses.length === 0) {
     throw new Error(`CloudHSM cluster ${props.ClusterId} has no ACTIVE HSM with an IP address: activation needs at least one. Wait for its HSMs to become ACTIVE, then deploy again.`);
   }
-  const refused = await startClient(clients, props.InstanceId);
+  const refused = await startClient(clients, props.InstanceId, waiting);
   if (refused) {
     if (state === "ACTIVE") {
       return { PhysicalResourceId: id, Data: { ClusterId: props.ClusterId } };
@@ -125,14 +131,38 @@ async function describeCluster(clients, clusterId) {
   }
   return cluster;
 }
-async function startClient(clients, instanceId) {
+async function startClient(clients, instanceId, waiting) {
+  const deadline = clients.clock.now() + waiting.registrationTimeoutMs;
+  for (; ; ) {
+    try {
+      await call("ec2:StartInstances", () => clients.ec2.send(new import_client_ec22.StartInstancesCommand({ InstanceIds: [instanceId] })));
+      return void 0;
+    } catch (error) {
+      const name = errorName(error);
+      if (name === "InvalidInstanceID.NotFound") {
+        return `${name}: ${error.message}`;
+      }
+      if (name !== "IncorrectInstanceState") {
+        throw error;
+      }
+      const state = await instanceState(clients, instanceId);
+      if (state !== "stopping" && state !== "stopped") {
+        return `${name}: ${error.message} (instance state ${state ?? "unknown"})`;
+      }
+      if (clients.clock.now() >= deadline) {
+        throw new Error(`The activation client ${instanceId} is still ${state} after ${Math.round(waiting.registrationTimeoutMs / 6e4)} minutes, so it cannot be started to run the activation. Wait until it is stopped, then deploy again.`);
+      }
+      await clients.clock.sleep(waiting.retryIntervalMs);
+    }
+  }
+}
+async function instanceState(clients, instanceId) {
   try {
-    await call("ec2:StartInstances", () => clients.ec2.send(new import_client_ec22.StartInstancesCommand({ InstanceIds: [instanceId] })));
-    return void 0;
+    const described = await call("ec2:DescribeInstances", () => clients.ec2.send(new import_client_ec22.DescribeInstancesCommand({ InstanceIds: [instanceId] })));
+    return described.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId)?.State?.Name;
   } catch (error) {
-    const name = error.name;
-    if (name === "IncorrectInstanceState" || name === "InvalidInstanceID.NotFound") {
-      return `${name}: ${error.message}`;
+    if (errorName(error) === "InvalidInstanceID.NotFound") {
+      return void 0;
     }
     throw error;
   }

@@ -24,6 +24,7 @@ __export(is_complete_lambda_exports, {
   isComplete: () => isComplete
 });
 module.exports = __toCommonJS(is_complete_lambda_exports);
+var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_ec22 = require("@aws-sdk/client-ec2");
 var import_client_ssm2 = require("@aws-sdk/client-ssm");
 
@@ -119,8 +120,24 @@ async function isComplete(event, clients = activationClients()) {
       throw new Error(failureMessage(props, commandId, step, invocation));
     }
   }
-  await disposeClient(clients, props);
+  const state = await clusterState(clients, props.ClusterId);
+  if (state !== "ACTIVE") {
+    if (GONE_STATES.includes(state)) {
+      throw new Error(`Activation of CloudHSM cluster ${props.ClusterId} ran, but the cluster is ${state}: it cannot become ACTIVE.`);
+    }
+    return { IsComplete: false };
+  }
+  if (props.Phase !== "ACTIVATE") {
+    await disposeClient(clients, props);
+  }
   return { IsComplete: true };
+}
+var GONE_STATES = ["DELETE_IN_PROGRESS", "DELETED", "UNKNOWN"];
+async function clusterState(clients, clusterId) {
+  const described = await call("cloudhsm:DescribeClusters", () => clients.cloudhsm.send(new import_client_cloudhsm_v22.DescribeClustersCommand({
+    Filters: { clusterIds: [clusterId] }
+  })));
+  return (described.Clusters ?? []).find((c) => c.ClusterId === clusterId)?.State ?? "UNKNOWN";
 }
 var handler = (event) => isComplete(event);
 async function stepInvocation(clients, commandId, instanceId, step) {

@@ -120,6 +120,17 @@ var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 var import_client_ssm = require("@aws-sdk/client-ssm");
 
+// src/key-store/handler/kms-user-password.ts
+var KMS_USER_PASSWORD_PATTERN = /^[A-Za-z0-9]{8,32}$/;
+var KMS_USER_PASSWORD_RULE = "8 to 32 letters and digits (KMS accepts 7 to 32 alphanumerics, CloudHSM 8 to 32 characters)";
+function kmsUserPasswordProblem(password) {
+  if (KMS_USER_PASSWORD_PATTERN.test(password)) {
+    return void 0;
+  }
+  const others = password.replace(/[A-Za-z0-9]/g, "").length;
+  return others > 0 ? `${password.length} characters, ${others} of them neither a letter nor a digit` : `${password.length} characters`;
+}
+
 // src/private/handler-kit/clock.ts
 var SYSTEM_CLOCK = {
   now: () => Date.now(),
@@ -288,8 +299,9 @@ async function readKmsUserPassword(secrets, secretArn) {
     }
     password = json.password;
   }
-  if (password.length < 7 || password.length > 32) {
-    throw new Error(`The kmsuser password in secret ${secretArn} has ${password.length} characters; KMS accepts 7 to 32 (use 8 to 32 letters and digits, which CloudHSM accepts as well).`);
+  const problem = kmsUserPasswordProblem(password);
+  if (problem !== void 0) {
+    throw new Error(`The kmsuser password in secret ${secretArn} has ${problem}; allowed: ${KMS_USER_PASSWORD_RULE}. Change it with CloudHSM CLI (user change-password --username kmsuser --role crypto-user) and store the new one in the secret.`);
   }
   return password;
 }

@@ -19770,11 +19770,9 @@ async function onHsmsEvent(event, clients) {
   for (const hsm of deleting) {
     await deleteHsm(clients.cloudhsm, clusterId, hsm.HsmId);
   }
-  const created = [];
-  for (const zone of chooseZones(clusterZones(cluster), live, Math.max(0, desired - live.length))) {
-    const response = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v22.CreateHsmCommand({ ClusterId: clusterId, AvailabilityZone: zone })));
-    created.push(response.Hsm.HsmId);
-  }
+  const missing = Math.max(0, desired - live.length);
+  const awaitingActivation = missing > 0 && cluster.State !== "ACTIVE";
+  const created = awaitingActivation ? [] : await createHsms(clients, clusterId, cluster, live, missing);
   const kept = live.filter((hsm) => !deleting.includes(hsm)).map((hsm) => hsm.HsmId);
   return {
     PhysicalResourceId: hsmsPhysicalId(clusterId),
@@ -19783,9 +19781,18 @@ async function onHsmsEvent(event, clients) {
       HsmIds: [...kept, ...created].join(","),
       DeletingHsmIds: deleting.map((hsm) => hsm.HsmId).join(","),
       StartedAt: String(now),
-      Deadline: deadlineFrom(now)
+      Deadline: deadlineFrom(now),
+      ...awaitingActivation ? { AwaitingActivation: "true" } : {}
     }
   };
+}
+async function createHsms(clients, clusterId, cluster, live, count) {
+  const created = [];
+  for (const zone of chooseZones(clusterZones(cluster), live, count)) {
+    const response = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v22.CreateHsmCommand({ ClusterId: clusterId, AvailabilityZone: zone })));
+    created.push(response.Hsm.HsmId);
+  }
+  return created;
 }
 async function deleteAllHsms(clients, clusterId) {
   const cluster = await describeCluster(clients.cloudhsm, clusterId);
@@ -20048,6 +20055,7 @@ async function createFirstHsm(clients, cluster) {
   const created = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v23.CreateHsmCommand({ ClusterId: cluster.ClusterId, AvailabilityZone: zone })));
   return created.Hsm?.HsmId ?? "";
 }
+var REINITIALIZE_AFTER_MS = 15 * 60 * 1e3;
 function parameterDescription(clusterId) {
   return `Trust anchor certificate (PEM) of CloudHSM cluster ${clusterId}`;
 }

@@ -19711,7 +19711,28 @@ var HSMS_RESOURCE_TYPE = "Custom::KmiCloudHsmHsms";
 var INITIALIZATION_RESOURCE_TYPE = "Custom::KmiCloudHsmInitialization";
 
 // src/cloudhsm/cluster/handler/hsms.ts
+var MAX_HSM_COUNT = 32;
 var APPEARANCE_GRACE_MS = 5 * 60 * 1e3;
+async function createHsms(clients, clusterId, cluster, live, count) {
+  const created = [];
+  for (const zone of chooseZones(clusterZones(cluster), live, count)) {
+    const response = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v22.CreateHsmCommand({ ClusterId: clusterId, AvailabilityZone: zone })));
+    created.push(response.Hsm.HsmId);
+  }
+  return created;
+}
+async function hsmsOnceActive(clients, clusterId, cluster, props, data, now) {
+  if (cluster.State !== "ACTIVE") {
+    if (GONE_CLUSTER_STATES.includes(cluster.State ?? "") || pastDeadline(data.Deadline, now)) {
+      throw new Error(`Cannot add HSMs to cluster ${clusterId}: CloudHSM adds HSMs only to an ACTIVE cluster; now ${describeStates(cluster)}. With ClusterActivation.manual(), activate the cluster on its first HSM with CloudHSM CLI (cluster activate) and create kmsuser (user create) within 55 minutes of the deployment, or deploy first with hsmCount: 1 (allowSingleHsm: true), activate, then deploy again with the HSM count you want.`);
+    }
+    return void 0;
+  }
+  const live = liveHsms(cluster);
+  const missing = Math.max(0, parseHsmCount(props.HsmCount) - live.length);
+  await createHsms(clients, clusterId, cluster, live, missing);
+  return liveHsms(await requireCluster(clients.cloudhsm, clusterId)).map((hsm) => hsm.HsmId);
+}
 async function isHsmsComplete(event, clients) {
   const props = event.ResourceProperties;
   const data = event.Data ?? {};
@@ -19725,6 +19746,13 @@ async function isHsmsComplete(event, clients) {
   }
   const clusterId = data.ClusterId ?? clusterIdOf(props.ClusterId);
   const cluster = await requireCluster(clients.cloudhsm, clusterId);
+  if (data.AwaitingActivation === "true") {
+    const ids = await hsmsOnceActive(clients, clusterId, cluster, props, data, now);
+    if (!ids) {
+      return NOT_YET;
+    }
+    return isHsmsComplete({ ...event, Data: { ...data, AwaitingActivation: "", HsmIds: ids.join(","), StartedAt: String(now) } }, clients);
+  }
   const expected = list(data.HsmIds);
   const deleting = list(data.DeletingHsmIds);
   const byId = new Map((cluster.Hsms ?? []).map((hsm) => [hsm.HsmId, hsm]));
@@ -19765,6 +19793,26 @@ async function waitUntilNoHsms(clients, clusterId, deadline, now) {
     throw new Error(`Timed out waiting for the HSMs of cluster ${clusterId} to be deleted: ${describeStates(cluster)}. Deploy or delete again to resume.`);
   }
   return NOT_YET;
+}
+function parseHsmCount(value) {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_HSM_COUNT) {
+    throw new Error(`HsmCount must be a whole number from 1 to ${MAX_HSM_COUNT}; got '${value}'.`);
+  }
+  return count;
+}
+function chooseZones(zones, live, count) {
+  if (count > 0 && zones.length === 0) {
+    throw new Error("The cluster has no subnets (SubnetMapping is empty): there is no Availability Zone to create an HSM in.");
+  }
+  const perZone = new Map(zones.map((zone) => [zone, live.filter((hsm) => hsm.AvailabilityZone === zone).length]));
+  const chosen = [];
+  for (let i = 0; i < count; i++) {
+    const zone = zones.reduce((best, z) => perZone.get(z) < perZone.get(best) ? z : best, zones[0]);
+    perZone.set(zone, perZone.get(zone) + 1);
+    chosen.push(zone);
+  }
+  return chosen;
 }
 function list(value) {
   return value ? value.split(",").filter((s) => s.length > 0) : [];
@@ -19916,7 +19964,7 @@ async function isInitializationComplete(event, clients) {
     return completeInitialized(clients, props, cluster);
   }
   if (state === "UNINITIALIZED") {
-    const result = await advanceUninitialized(clients, props, cluster, now);
+    const result = await advanceUninitialized(clients, props, cluster, now, Number(data.StartedAt ?? 0));
     if (result) {
       return result;
     }
@@ -19926,7 +19974,7 @@ async function isInitializationComplete(event, clients) {
   }
   return NOT_YET;
 }
-async function advanceUninitialized(clients, props, cluster, now) {
+async function advanceUninitialized(clients, props, cluster, now, startedAt) {
   const clusterId = cluster.ClusterId;
   if ((cluster.Hsms ?? []).length === 0) {
     await createFirstHsm(clients, cluster);
@@ -19949,6 +19997,10 @@ async function advanceUninitialized(clients, props, cluster, now) {
   }
   if (!isSignedBy(signed, anchor)) {
     throw new Error(`The signed certificate of cluster ${clusterId} was not signed by the trust anchor directly: CloudHSM needs the trust anchor (a self-signed root) to be the issuer of the cluster certificate.`);
+  }
+  const requestedAt = await initializationRequestedAt(clients, props.TrustAnchorParameterName, clusterId);
+  if (requestedAt !== void 0 && requestedAt >= startedAt && now.getTime() - requestedAt < REINITIALIZE_AFTER_MS) {
+    return void 0;
   }
   await putTrustAnchorParameter(clients, props.TrustAnchorParameterName, anchor, clusterId);
   await call("cloudhsm:InitializeCluster", () => clients.cloudhsm.send(new import_client_cloudhsm_v23.InitializeClusterCommand({
@@ -20062,6 +20114,17 @@ async function createFirstHsm(clients, cluster) {
   }
   const created = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v23.CreateHsmCommand({ ClusterId: cluster.ClusterId, AvailabilityZone: zone })));
   return created.Hsm?.HsmId ?? "";
+}
+var REINITIALIZE_AFTER_MS = 15 * 60 * 1e3;
+async function initializationRequestedAt(clients, name, clusterId) {
+  const described = await call("ssm:DescribeParameters", () => clients.ssm.send(new import_client_ssm2.DescribeParametersCommand({
+    ParameterFilters: [{ Key: "Name", Option: "Equals", Values: [name] }]
+  })));
+  const parameter = (described?.Parameters ?? []).find((p) => p.Name === name);
+  if (!parameter || parameter.Description !== parameterDescription(clusterId) || !parameter.LastModifiedDate) {
+    return void 0;
+  }
+  return new Date(parameter.LastModifiedDate).getTime();
 }
 async function putTrustAnchorParameter(clients, name, anchorPem, clusterId) {
   await call("ssm:PutParameter", () => clients.ssm.send(new import_client_ssm2.PutParameterCommand({
