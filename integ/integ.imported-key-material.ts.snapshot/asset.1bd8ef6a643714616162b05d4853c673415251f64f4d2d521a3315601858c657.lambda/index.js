@@ -1,7 +1,9 @@
 "use strict";
+var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -15,16 +17,26 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/kms/imported-key-material/handler/on-event.lambda.ts
 var on_event_lambda_exports = {};
 __export(on_event_lambda_exports, {
+  checkKeyMaterialApi: () => checkKeyMaterialApi,
   handler: () => handler,
   materialDescription: () => materialDescription,
   onEvent: () => onEvent
 });
 module.exports = __toCommonJS(on_event_lambda_exports);
+var kmsSdk = __toESM(require("@aws-sdk/client-kms"));
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 
@@ -78,6 +90,9 @@ function named(name, message) {
   error.name = name;
   return error;
 }
+function errorName(error) {
+  return error?.name ?? "";
+}
 function deniedError(permission, error) {
   const e = error;
   if (!AUTHORIZATION_ERRORS.has(e?.name)) {
@@ -120,7 +135,16 @@ function log(message, fields = {}) {
 
 // src/kms/imported-key-material/handler/on-event.lambda.ts
 var DAY_MS = 24 * 60 * 60 * 1e3;
+function checkKeyMaterialApi(sdk = kmsSdk) {
+  const missing = ["ImportType", "IncludeKeyMaterial", "KeyMaterialState"].filter((name) => sdk[name] === void 0);
+  if (missing.length > 0) {
+    throw new Error(`The AWS SDK for JavaScript of this Lambda runtime has a KMS client without ${missing.join(", ")} (the key material API of 2025), which this handler needs to import and rotate key material; an older client would drop those fields. Let the function's runtime update (Lambda runtime management: Auto), then deploy again.`);
+  }
+}
 async function onEvent(event, clients = defaultClients({ kms: import_client_kms.KMSClient, secrets: import_client_secrets_manager.SecretsManagerClient })) {
+  if (event.RequestType !== "Delete") {
+    checkKeyMaterialApi();
+  }
   const now = new Date(clients.clock.now());
   const props = event.ResourceProperties;
   switch (event.RequestType) {
@@ -201,7 +225,19 @@ async function rotate(clients, props, expiration) {
 }
 async function rotateOnDemand(kms, keyId, keyMaterialId) {
   log(`Key ${keyId}: rotating to key material ${keyMaterialId} (RotateKeyOnDemand).`);
-  await call("kms:RotateKeyOnDemand", () => kms.send(new import_client_kms.RotateKeyOnDemandCommand({ KeyId: keyId })));
+  try {
+    await call("kms:RotateKeyOnDemand", () => kms.send(new import_client_kms.RotateKeyOnDemandCommand({ KeyId: keyId })));
+  } catch (error) {
+    if (errorName(error) !== "ConflictException") {
+      throw error;
+    }
+    const state = (await listMaterials(kms, keyId)).find((m) => m.KeyMaterialId === keyMaterialId)?.KeyMaterialState;
+    if (state === "PENDING_ROTATION" || state === "CURRENT") {
+      log(`Key ${keyId}: a rotation is already in progress (ConflictException) and key material ${keyMaterialId} is ${state}; KMS completes the rotation to it.`);
+      return;
+    }
+    throw named("ConflictException", `KMS refused to rotate key ${keyId} (ConflictException: a rotation is in progress), but key material ${keyMaterialId} is ${state ?? "absent"} rather than pending rotation, so the rotation in progress is not to it. Wait until ListKeyRotations shows no material PENDING_ROTATION, then retry the deployment.`);
+  }
 }
 function isPermanent(material) {
   return material.KeyMaterialState === "CURRENT" || material.KeyMaterialState === "NON_CURRENT";
@@ -271,6 +307,7 @@ function importError(error, props, importType) {
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  checkKeyMaterialApi,
   handler,
   materialDescription,
   onEvent
