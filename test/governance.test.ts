@@ -46,7 +46,6 @@ const ACCEPTED: Record<string, AcceptedFindingKey> = {
 const OPEN: Record<string, string> = {
   'CT.CLOUDWATCH.PR.3 the stack-wide custom resource providers': 'Open: the handlers\' log groups are not yet encrypted with a KMS key.',
   'CT.CLOUDWATCH.PR.3 CustomKeyStoreKey': 'Open: the rotation function\'s log group is not yet encrypted with a KMS key.',
-  'CT.EC2.PR.19 CloudHsmCluster': 'Open: the activation\'s client instance type is not a Nitro type with encryption in transit between instances.',
 };
 
 /**

@@ -9,9 +9,18 @@ import { ACTIVATION_STEPS, DIAGNOSTIC_PREFIX, KMS_USER_NAME } from './cluster-ac
  *   anchor parameter name), so the SendCommand request, CloudTrail and the command history hold no
  *   password;
  * - the instance reads the two passwords from Secrets Manager itself, into shell variables;
- * - passwords reach `cloudhsm-cli` through its standard input (interactive mode, fed by the shell's
- *   `printf` builtin, which starts no process) or through `CLOUDHSM_PIN` in the environment of one
- *   process (single command mode), never as a command-line argument that other processes could read;
+ * - `cloudhsm-cli` runs only in the documented single command mode
+ *   (https://docs.aws.amazon.com/cloudhsm/latest/userguide/cloudhsm_cli-modes.html): the admin logs in
+ *   through `CLOUDHSM_ROLE` and `CLOUDHSM_PIN` in the environment of that one process, and a new
+ *   password (`cluster activate`, `user create`) is typed at the CLI's documented prompt ("Enter
+ *   password:", "Confirm password:": https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html,
+ *   https://docs.aws.amazon.com/cloudhsm/latest/userguide/cloudhsm_cli-user-create.html, where `--password`
+ *   is optional: "If you do not include this argument you will be prompted for it"). The prompt is
+ *   answered on a pseudo-terminal by a small Python helper (`prompted`) that reads the answer from its
+ *   standard input (fed by the shell's `printf` builtin, which starts no process) with terminal echo off.
+ *   `--password` would put the password in the argv of the CLI, which every local process can read in
+ *   /proc; the environment of a process is readable only by its user and root, and the prompt is not
+ *   recorded anywhere;
  * - the output of the CLI is kept in variables and both passwords are replaced by `[redacted]` before
  *   any of it is printed; `set -x` is never on;
  * - people see only the lines that start with `KMI: `, which the steps write themselves.
@@ -67,6 +76,39 @@ const PRELUDE = [
   'finished() { : > "$RUN_DIR/$1.ok"; }',
 ];
 
+/** The Python program behind `prompted` (no single quote: it is quoted for the shell). */
+export const PROMPT_FEEDER = [
+  'import os, pty, select, sys, termios, time',
+  'answer = sys.stdin.buffer.readline().rstrip(b"\\n") + b"\\n"',
+  'pid, fd = pty.fork()',
+  'if pid == 0:',
+  '    attrs = termios.tcgetattr(0)',
+  '    attrs[3] &= ~termios.ECHO',
+  '    termios.tcsetattr(0, termios.TCSANOW, attrs)',
+  '    os.execv(sys.argv[1], sys.argv[1:])',
+  'out, answered, deadline, code = b"", 0, time.time() + 120, None',
+  'while time.time() < deadline:',
+  '    ready, _, _ = select.select([fd], [], [], 1)',
+  '    if not ready:',
+  '        continue',
+  '    try:',
+  '        chunk = os.read(fd, 4096)',
+  '    except OSError:',
+  '        break',
+  '    if not chunk:',
+  '        break',
+  '    out += chunk',
+  '    while answered < min(2, out.lower().count(b"password:")):',
+  '        os.write(fd, answer)',
+  '        answered += 1',
+  'else:',
+  '    os.kill(pid, 9)',
+  '    code = 124',
+  '_, status = os.waitpid(pid, 0)',
+  'sys.stdout.buffer.write(out.replace(b"\\r\\n", b"\\n"))',
+  'sys.exit(code if code is not None else os.waitstatus_to_exitcode(status))',
+].join('\n');
+
 /** Reads a password secret into stdout (captured by the caller), checking its form. */
 const SECRET_HELPERS = [
   'secret() {',
@@ -83,6 +125,12 @@ const SECRET_HELPERS = [
   '  if [ -n "${ADMIN_PW:-}" ]; then text=${text//"$ADMIN_PW"/[redacted]}; fi',
   '  if [ -n "${KMS_PW:-}" ]; then text=${text//"$KMS_PW"/[redacted]}; fi',
   '  printf \'%s\\n\' "$text"',
+  '}',
+  // Runs a command on a pseudo-terminal and answers its password prompts (at most two: "Enter password:" and
+  // "Confirm password:") with the line it reads on its standard input; terminal echo is off, so the answer is
+  // never part of the output. Prints the command's output and exits with its exit code (124 after 120 s).
+  'prompted() {',
+  `  python3 -c '${PROMPT_FEEDER}' "$@"`,
   '}',
   // A CloudHSM CLI answer is JSON with "error_code": 0 on success.
   'succeeded() { grep -Eq \'"error_code": *0\' <<<"$1" && ! grep -Eq \'"error_code": *[1-9]\' <<<"$1"; }',
@@ -138,7 +186,8 @@ const STEP_SCRIPTS: Record<string, string[]> = {
     'fi',
     'ADMIN_PW=$(secret \'{{ AdminPasswordSecretArn }}\')',
     'rc=0',
-    `out=$(printf 'cluster activate --password %s\\nquit\\n' "$ADMIN_PW" | ${CLI} interactive 2>&1) || rc=$?`,
+    // cluster activate as an unactivated admin needs no login; the new admin password goes to its prompt.
+    `out=$(printf '%s\\n' "$ADMIN_PW" | prompted ${CLI} cluster activate 2>&1) || rc=$?`,
     'out=$(redact "$out")',
     'if [ "$rc" -ne 0 ] || ! succeeded "$out"; then',
     '  show "$out"',
@@ -174,7 +223,8 @@ const STEP_SCRIPTS: Record<string, string[]> = {
     'state=$(printf \'%s\\n\' "$listing" | role_of_kmsuser) || fail "could not read the user list of {{ ClusterId }}"',
     'if [ "$state" = absent ]; then',
     '  rc=0',
-    `  out=$(printf 'login --username admin --role admin --password %s\\nuser create --username ${KMS_USER_NAME} --role crypto-user --password %s\\nlogout\\nquit\\n' "$ADMIN_PW" "$KMS_PW" | ${CLI} interactive 2>&1) || rc=$?`,
+    // The admin logs in through the environment; the new kmsuser password goes to the prompt of user create.
+    `  out=$(printf '%s\\n' "$KMS_PW" | CLOUDHSM_ROLE=admin CLOUDHSM_PIN="admin:$ADMIN_PW" prompted ${CLI} user create --username ${KMS_USER_NAME} --role crypto-user 2>&1) || rc=$?`,
     '  out=$(redact "$out")',
     '  if [ "$rc" -ne 0 ] || ! succeeded "$out"; then',
     '    show "$out"',

@@ -11,7 +11,9 @@ import { activationKeyPolicy } from './cluster-activation-key-policy';
 import { KMS_USER_NAME } from './cluster-activation-steps';
 import { IsCompleteFunction } from './handler/is-complete-function';
 import { OnEventFunction } from './handler/on-event-function';
-import { ACTIVATION_RESOURCE_TYPE, ActivationProperties } from './handler/resource-properties';
+import { ACTIVATION_PHASES, ACTIVATION_RESOURCE_TYPE, ActivationProperties } from './handler/resource-properties';
+
+type ActivationPhase = typeof ACTIVATION_PHASES[number];
 import { KmsKeyWithRotation } from '../../kms/kms-key-with-rotation';
 import { acknowledgeRule } from '../../private/acknowledge';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
@@ -79,9 +81,14 @@ export enum ClientInstanceAfterActivation {
 export interface AutomaticActivationOptions {
   /**
    * The instance type of the client instance (Amazon Linux 2023) that runs CloudHSM CLI. A Graviton
-   * type (such as `t4g.micro`) gets the ARM64 build of CloudHSM CLI.
+   * type (such as `c7g.medium`) gets the ARM64 build of CloudHSM CLI (Client SDK 5 supports Amazon Linux
+   * 2023 on x86_64 and ARM: https://docs.aws.amazon.com/cloudhsm/latest/userguide/sdk8-linux.html).
    *
-   * @default t3.micro
+   * The default is a Nitro type that encrypts traffic between instances in transit (AWS Control Tower
+   * CT.EC2.PR.19): the client runs for minutes and is terminated by default. Warning: changing it on a
+   * deployed client that is stopped or terminated makes CloudFormation modify that instance.
+   *
+   * @default c6i.large
    */
   readonly instanceType?: ec2.InstanceType;
 
@@ -188,8 +195,10 @@ export interface ActivationTarget {
   readonly trustAnchorParameterName: string;
   /** Removal policy of the password secrets and of the key the activation creates (RETAIN or DESTROY). */
   readonly removalPolicy: RemovalPolicy;
-  /** What must be complete before the activation runs: the cluster's initialization. */
+  /** What must be complete before the activation runs: the cluster's initialization (its first HSM). */
   readonly dependency: IDependable;
+  /** How many HSMs the cluster keeps: the coverage check runs again when it changes. */
+  readonly hsmCount: number;
 }
 
 /**
@@ -204,6 +213,13 @@ export interface ActivationResult {
    * the key store; the secret keeps the initial one.
    */
   readonly kmsUserPassword: secretsmanager.ISecret;
+  /** Complete once the cluster is ACTIVE with `kmsuser` (on its first HSM): the other HSMs are added after it. */
+  readonly activated: IDependable;
+  /**
+   * Adds the check that `kmsuser` is a crypto user on every HSM (CloudHSM CLI `user list`, cluster-coverage
+   * `full`), run after `hsms`; the client is stopped or terminated after it.
+   */
+  checkCoverageAfter(hsms: IDependable): IDependable;
 }
 
 /**
@@ -229,6 +245,9 @@ export function activateCluster(scope: Construct, id: string, props: ActivationT
 class AutomaticActivation extends Construct implements ActivationResult {
   public readonly adminPassword: secretsmanager.ISecret;
   public readonly kmsUserPassword: secretsmanager.ISecret;
+  public readonly activated: CustomResource;
+  private readonly hsmCount: number;
+  private readonly newPhase: (id: string, phase: ActivationPhase, extra?: Partial<ActivationProperties>) => CustomResource;
 
   constructor(scope: Construct, id: string, props: ActivationTarget, options: AutomaticActivationOptions) {
     super(scope, id);
@@ -244,34 +263,9 @@ class AutomaticActivation extends Construct implements ActivationResult {
     this.adminPassword = this.passwordSecret('AdminPassword', 'admin', key, removalPolicy);
     this.kmsUserPassword = this.passwordSecret('KmsUserPassword', KMS_USER_NAME, key, removalPolicy);
 
-    const instanceType = options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
-    const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
-    const packageUrl = options.cloudHsmCliPackageUrl
-      ?? `${PACKAGE_BASE_URL}/cloudhsm-cli-latest.amzn2023.${arm ? 'aarch64' : 'x86_64'}.rpm`;
-
     const { securityGroup, hsmIngress } = this.clientNetwork(props, options);
-
     const role = this.clientRole(props);
-
-    const client = new ec2.Instance(this, 'Client', {
-      vpc: props.vpc,
-      vpcSubnets: options.vpcSubnets ?? props.vpcSubnets,
-      instanceType,
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64 }),
-      securityGroup,
-      role,
-      // IMDSv2 only, through the instance's own MetadataOptions (requireImdsv2 would add a launch template with a fixed name).
-      httpTokens: ec2.HttpTokens.REQUIRED,
-      httpPutResponseHopLimit: 1,
-      associatePublicIpAddress: false,
-      detailedMonitoring: true,
-      ebsOptimized: true,
-      propagateTagsToVolumeOnCreation: true,
-      blockDevices: [{
-        deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: key, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
-      }],
-    });
+    const { client, packageUrl } = this.clientInstance(props, options, securityGroup, role, key);
 
     const document = new ssm.CfnDocument(this, 'Document', {
       documentType: 'Command',
@@ -291,15 +285,61 @@ class AutomaticActivation extends Construct implements ActivationResult {
       PackageUrl: packageUrl,
       ClientAfterActivation: afterwards,
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: ACTIVATION_RESOURCE_TYPE,
-      properties: { ...properties },
-    });
-    resource.node.addDependency(permissions, hsmIngress, props.dependency);
+    this.newPhase = (resourceId, phase, extra = {}) => {
+      const resource = new CustomResource(this, resourceId, {
+        serviceToken: provider.serviceToken,
+        resourceType: ACTIVATION_RESOURCE_TYPE,
+        properties: { ...properties, Phase: phase, ...extra },
+      });
+      resource.node.addDependency(permissions, hsmIngress);
+      return resource;
+    };
+    // Activation on the first HSM: "run the cluster activate command on your first HSM"
+    // (https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html); the other HSMs come after it.
+    this.activated = this.newPhase('Resource', 'ACTIVATE');
+    this.activated.node.addDependency(props.dependency);
+    this.hsmCount = props.hsmCount;
 
     this.acknowledge(role, client, afterwards);
     this.warnIfIsolated(props.vpc, options.vpcSubnets ?? props.vpcSubnets, options.cloudHsmCliPackageUrl);
+  }
+
+  public checkCoverageAfter(hsms: IDependable): IDependable {
+    const check = this.newPhase('CoverageCheck', 'CHECK_COVERAGE', { HsmCount: String(this.hsmCount) });
+    check.node.addDependency(this.activated, hsms);
+    return check;
+  }
+
+  /** The client instance (Amazon Linux 2023, IMDSv2, no public IP, encrypted root volume) and the CloudHSM CLI package for its architecture. */
+  private clientInstance(
+    props: ActivationTarget, options: AutomaticActivationOptions, securityGroup: ec2.ISecurityGroup, role: iam.IRole, key: kms.IKey,
+  ): { client: ec2.Instance; packageUrl: string } {
+    // A Nitro type with encryption in transit between instances, as CT.EC2.PR.19 asks
+    // (https://docs.aws.amazon.com/controltower/latest/controlreference/ec2-rules.html#ct-ec2-pr-19-description).
+    const instanceType = options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.C6I, ec2.InstanceSize.LARGE);
+    const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
+    const packageUrl = options.cloudHsmCliPackageUrl
+      ?? `${PACKAGE_BASE_URL}/cloudhsm-cli-latest.amzn2023.${arm ? 'aarch64' : 'x86_64'}.rpm`;
+    const client = new ec2.Instance(this, 'Client', {
+      vpc: props.vpc,
+      vpcSubnets: options.vpcSubnets ?? props.vpcSubnets,
+      instanceType,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64 }),
+      securityGroup,
+      role,
+      // IMDSv2 only, through the instance's own MetadataOptions (requireImdsv2 would add a launch template with a fixed name).
+      httpTokens: ec2.HttpTokens.REQUIRED,
+      httpPutResponseHopLimit: 1,
+      associatePublicIpAddress: false,
+      detailedMonitoring: true,
+      ebsOptimized: true,
+      propagateTagsToVolumeOnCreation: true,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: key, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+      }],
+    });
+    return { client, packageUrl };
   }
 
   /** The client's security group (HSM ports to the cluster, HTTPS out, nothing in) and the cluster's ingress from it. */

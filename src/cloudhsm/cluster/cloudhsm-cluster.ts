@@ -3,13 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, DependencyGroup } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { CfnCloudHsmClusterResource } from './cfn-cloudhsm-cluster';
 import { ICloudHsmCluster } from './cloudhsm-cluster-ref';
 import { ClusterTrustAnchor } from './cluster-trust-anchor';
 import { IsCompleteFunction } from './handler/is-complete-function';
 import { childPath, isResolved, KmiValidationError } from '../../private/errors';
-import { activateCluster, ClusterActivation } from '../activation/cluster-activation';
+import { activateCluster, ActivationResult, ClusterActivation } from '../activation/cluster-activation';
 import { OnEventFunction } from './handler/on-event-function';
 import { HSMS_RESOURCE_TYPE, HsmsProperties, INITIALIZATION_RESOURCE_TYPE, InitializationProperties } from './handler/resource-properties';
 import { removalPolicyValue } from '../../private/handler-kit/removal-policy';
@@ -212,12 +212,14 @@ export interface CloudHsmClusterAttributes {
  * - `AWS::CloudHSM::Cluster` in private or isolated subnets, one per zone, FIPS mode, backups kept 90 days.
  * - `Custom::KmiCloudHsmInitialization` creates the first HSM, signs the cluster's CSR with the trust
  *   anchor and initializes the cluster; the trust anchor certificate goes to an SSM parameter.
- * - `Custom::KmiCloudHsmHsms` keeps `hsmCount` HSMs (default 2) spread over the zones; changing the
- *   count adds or removes HSMs.
- * - The activation (see `ClusterActivation`) sets the admin password and creates `kmsuser`, for KMS.
+ * - The activation (see `ClusterActivation`) sets the admin password and creates `kmsuser`, for KMS, on
+ *   that first HSM, and waits until the cluster is ACTIVE.
+ * - Then `Custom::KmiCloudHsmHsms` adds HSMs up to `hsmCount` (default 2), spread over the zones (CloudHSM
+ *   adds HSMs only to an active cluster; they get its users from a backup); changing the count adds or
+ *   removes HSMs. An automatic activation then checks that `kmsuser` is on every HSM.
  *
- * Each step takes minutes: the first HSM 10 to 20, initialization a few more, the other HSMs another
- * 10 to 20 (in parallel). HSMs are billed by the hour while they exist.
+ * Each step takes minutes: the first HSM 10 to 20, initialization and activation a few more, the other
+ * HSMs another 10 to 20 (in parallel). HSMs are billed by the hour while they exist.
  *
  * Application hosts use the HSMs directly through the CloudHSM client libraries (PKCS #11, JCE,
  * OpenSSL) on TCP 2223-2225: allow them with `connections`. KMS uses the cluster through a custom key
@@ -327,10 +329,8 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
     const parameterName = props.trustAnchorParameterName
       ?? `/cdk-kmi/cloudhsm/${Names.uniqueResourceName(this, { maxLength: 128, separator: '-' })}/trust-anchor`;
 
-    const cluster = newClusterResource(this, props, this.hsmType, subnetIds, destroy);
-    const rawClusterId = cluster.attrClusterId;
-    this.clusterId = rawClusterId;
-    const clusterArn = stack.formatArn({ service: 'cloudhsm', resource: 'cluster', resourceName: rawClusterId });
+    this.clusterId = newClusterResource(this, props, this.hsmType, subnetIds, destroy).attrClusterId;
+    const clusterArn = stack.formatArn({ service: 'cloudhsm', resource: 'cluster', resourceName: this.clusterId });
 
     const provider = clusterProvider(this);
 
@@ -339,15 +339,7 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
     const permissions = attachHandlerPolicy(this, 'HandlerPolicy', provider,
       [...handlerStatements(stack, clusterArn, parameterName), ...anchor.statements], HANDLER_WILDCARD_REASONS);
 
-    const removal = removalPolicyValue(destroy);
-    const initialization = newCustomResource<InitializationProperties>(this, 'Initialization', provider, INITIALIZATION_RESOURCE_TYPE, {
-      ClusterId: rawClusterId,
-      TrustAnchor: trustAnchor._kind,
-      TrustAnchorParameterName: parameterName,
-      RemovalPolicy: removal,
-      ValidityDays: String(trustAnchor._validityDays),
-      ...anchor.properties,
-    });
+    const initialization = this.newInitialization(provider, trustAnchor, anchor, parameterName, destroy);
     initialization.node.addDependency(permissions);
 
     this.trustAnchorParameterName = parameterName;
@@ -362,23 +354,59 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
       return;
     }
 
-    const hsms = newCustomResource<HsmsProperties>(this, 'Hsms', provider, HSMS_RESOURCE_TYPE,
-      { ClusterId: rawClusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removal });
-    hsms.node.addDependency(permissions, initialization);
+    const activation = this.addHsmsAndActivation(props, provider, permissions, initialization, securityGroup, subnetSelection, destroy);
+    this.kmsUserPassword = activation?.kmsUserPassword;
+    this.adminPassword = activation?.adminPassword;
+  }
 
+  /**
+   * Once the cluster is initialized with its first HSM, in the order AWS documents: the activation on that HSM
+   * (admin password, `kmsuser`, until DescribeClusters reports ACTIVE), then `Custom::KmiCloudHsmHsms` adds the
+   * other HSMs (CloudHSM adds HSMs only to an activated cluster: https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html,
+   * https://docs.aws.amazon.com/cloudhsm/latest/userguide/add-hsm.html), which get the users from a backup of the cluster,
+   * then the check that `kmsuser` is on every HSM. A key store depends on the whole construct, so it comes last
+   * (CreateCustomKeyStore needs an ACTIVE cluster: https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateCustomKeyStore.html).
+   * With `ClusterActivation.manual()`, the HSMs resource waits for the person who activates the cluster.
+   */
+  private addHsmsAndActivation(
+    props: CloudHsmClusterProps, provider: cr.Provider, permissions: IDependable, initialization: CustomResource,
+    securityGroup: ec2.ISecurityGroup, subnetSelection: ec2.SubnetSelection, destroy: boolean,
+  ): ActivationResult | undefined {
     const activation = activateCluster(this, 'Activation', {
       activation: props.activation ?? ClusterActivation.automatic(),
-      clusterId: rawClusterId,
+      clusterId: this.clusterId,
       vpc: props.vpc,
       vpcSubnets: subnetSelection,
       clusterSecurityGroup: securityGroup,
       trustAnchorParameterName: this.trustAnchorParameterName,
       removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      // Activate with every HSM in place, so that users made at activation are on all of them.
-      dependency: new DependencyGroup(initialization, hsms),
+      dependency: initialization,
+      hsmCount: this.hsmCount,
     });
-    this.kmsUserPassword = activation?.kmsUserPassword;
-    this.adminPassword = activation?.adminPassword;
+
+    const hsms = newCustomResource<HsmsProperties>(this, 'Hsms', provider, HSMS_RESOURCE_TYPE,
+      { ClusterId: this.clusterId, HsmCount: String(this.hsmCount), RemovalPolicy: removalPolicyValue(destroy) });
+    hsms.node.addDependency(permissions, initialization);
+    if (activation) {
+      hsms.node.addDependency(activation.activated);
+      activation.checkCoverageAfter(hsms);
+    }
+    return activation;
+  }
+
+  /** `Custom::KmiCloudHsmInitialization`: the first HSM, the signed cluster certificate, the trust anchor parameter. */
+  private newInitialization(
+    provider: cr.Provider, trustAnchor: ClusterTrustAnchor, anchor: ReturnType<ClusterTrustAnchor['_bind']>,
+    parameterName: string, destroy: boolean,
+  ): CustomResource {
+    return newCustomResource<InitializationProperties>(this, 'Initialization', provider, INITIALIZATION_RESOURCE_TYPE, {
+      ClusterId: this.clusterId,
+      TrustAnchor: trustAnchor._kind,
+      TrustAnchorParameterName: parameterName,
+      RemovalPolicy: removalPolicyValue(destroy),
+      ValidityDays: String(trustAnchor._validityDays),
+      ...anchor.properties,
+    });
   }
 
   /** The first deployment with an external anchor: the CSR to sign is an output. */
@@ -388,7 +416,7 @@ export class CloudHsmCluster extends Resource implements ICloudHsmCluster {
       value: this.clusterCsr,
     });
     Annotations.of(this).addInfo('The cluster is created with one HSM and left UNINITIALIZED: sign the ClusterCsr output with your root '
-      + 'and deploy again with both certificates to initialize it, create the other HSMs and activate it.');
+      + 'and deploy again with both certificates to initialize and activate it, then create the other HSMs.');
   }
 }
 

@@ -34,7 +34,13 @@ const STRACE = spawnSync('bash', ['-c', 'command -v strace']).status === 0;
 /** The directory of the real python3 (version-manager shims are slow to start). */
 const PYTHON_DIR = dirname(spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim());
 
-/** A fake cloudhsm-cli: interactive mode reads commands from stdin; `user list` logs in through CLOUDHSM_PIN. */
+/**
+ * A fake cloudhsm-cli in single command mode only (https://docs.aws.amazon.com/cloudhsm/latest/userguide/cloudhsm_cli-modes.html):
+ * it accepts exactly the command lines of the CloudHSM CLI reference that the document may use, logs in through
+ * CLOUDHSM_ROLE and CLOUDHSM_PIN, and asks for a new password at a prompt on its terminal ("Enter password:",
+ * "Confirm password:"), as `cluster activate` and `user create` do without `--password`
+ * (cloudhsm_cli-cluster-activate.html, cloudhsm_cli-user-create.html). Without a terminal the prompt fails.
+ */
 const FAKE_CLI = String.raw`#!/bin/bash
 S="$FAKE_STATE"
 printf '%s\n' "cloudhsm-cli $*" >> "$S/argv.log"
@@ -48,30 +54,31 @@ users_json() {
   done < "$S/users"
   printf '\n    ]\n  }\n}\n'
 }
-if [ "$1" = interactive ]; then
-  in=0
-  while IFS= read -r line; do
-    if [ -n "\${FAKE_ECHO:-}" ]; then printf 'aws-cloudhsm > %s\n' "$line"; fi
-    set -- $line
-    case "$1 \${2:-}" in
-      "cluster activate")
-        if [ -f "$S/activated" ]; then err "The cluster is already activated"; else printf '%s' "$4" > "$S/activated"; ok '"Cluster activation successful"'; fi ;;
-      "login --username")
-        if [ -f "$S/activated" ] && [ "$7" = "$(cat "$S/activated")" ]; then in=1; ok "{\"username\": \"$3\", \"role\": \"$5\"}"; else err "Invalid username or password"; fi ;;
-      "user create")
-        if [ "$in" = 1 ]; then printf '%s %s\n' "$4" "$6" >> "$S/users"; printf '%s' "$8" > "$S/password-of-$4"; ok "{\"username\": \"$4\", \"role\": \"$6\"}"; else err "Not logged in"; fi ;;
-      "logout "*) in=0; ok '"Logout successful"' ;;
-      "quit "*) exit 0 ;;
-      *) err "unknown command" ;;
-    esac
-  done
-  exit 0
-fi
-if [ "$1 $2" = "user list" ]; then
-  if [ "\${CLOUDHSM_ROLE:-}" = admin ] && [ -f "$S/activated" ] && [ "\${CLOUDHSM_PIN:-}" = "admin:$(cat "$S/activated")" ]; then users_json; exit 0; fi
-  if [ -n "\${FAKE_ECHO:-}" ]; then printf 'login failed for %s\n' "\${CLOUDHSM_PIN:-}"; fi
-  err "Invalid username or password"; exit 1
-fi
+logged_in() {
+  [ "\${CLOUDHSM_ROLE:-}" = admin ] && [ -f "$S/activated" ] && [ "\${CLOUDHSM_PIN:-}" = "admin:$(cat "$S/activated")" ]
+}
+new_password() {
+  exec 3<>/dev/tty || { err "a password prompt needs a terminal"; exit 3; }
+  printf 'Enter password:' >&3; IFS= read -r pw <&3; printf '\n' >&3
+  printf 'Confirm password:' >&3; IFS= read -r again <&3; printf '\n' >&3
+  if [ -n "\${FAKE_ECHO:-}" ]; then printf 'typed %s\n' "$pw"; fi
+  [ "$pw" = "$again" ] || { err "Passwords do not match"; exit 1; }
+}
+case "$*" in
+  "cluster activate")
+    new_password
+    if [ -f "$S/activated" ]; then err "The cluster is already activated"; exit 1; fi
+    printf '%s' "$pw" > "$S/activated"; ok '"Cluster activation successful"'; exit 0 ;;
+  "user list")
+    if logged_in; then users_json; exit 0; fi
+    if [ -n "\${FAKE_ECHO:-}" ]; then printf 'login failed for %s\n' "\${CLOUDHSM_PIN:-}"; fi
+    err "Invalid username or password"; exit 1 ;;
+  "user create --username "*" --role crypto-user")
+    logged_in || { err "Invalid username or password"; exit 1; }
+    new_password
+    printf '%s crypto-user\n' "$4" >> "$S/users"; printf '%s' "$pw" > "$S/password-of-$4"
+    ok "{\"username\": \"$4\", \"role\": \"crypto-user\"}"; exit 0 ;;
+esac
 err "unexpected arguments"; exit 2
 `.replace(/\\\$\{/g, '${');
 
@@ -267,6 +274,45 @@ describe('a first activation', () => {
   });
 });
 
+describe('CloudHSM CLI runs only in documented forms', () => {
+  // Single command mode with the credentials in CLOUDHSM_ROLE / CLOUDHSM_PIN
+  // (https://docs.aws.amazon.com/cloudhsm/latest/userguide/cloudhsm_cli-modes.html); `cluster activate`
+  // (https://docs.aws.amazon.com/cloudhsm/latest/userguide/cloudhsm_cli-cluster-activate.html), `user list`
+  // (cloudhsm_cli-user-list.html) and `user create --username <USERNAME> --role <ROLE>` (cloudhsm_cli-user-create.html),
+  // the new passwords typed at their prompts rather than given with the optional --password.
+  test('a first activation runs exactly these command lines, and none in interactive mode', () => {
+    client.runAll();
+    expect(client.read('argv.log').split('\n').filter((l) => l.startsWith('cloudhsm-cli'))).toEqual([
+      'cloudhsm-cli cluster activate',
+      'cloudhsm-cli user list',
+      'cloudhsm-cli user create --username kmsuser --role crypto-user',
+      'cloudhsm-cli user list',
+    ]);
+  });
+  test('the traced command lines of cloudhsm-cli are the same, with no --password', () => {
+    client.cleanup();
+    client = new FakeClient({ traced: true });
+    client.runAll();
+    const cli = client.commandLines().split('\n').filter((l) => /execve\("[^"]*cloudhsm-cli"/.test(l));
+    expect(cli.map((l) => /\[(.*)\]/.exec(l)![1])).toEqual(STRACE ? [
+      '"/cli", "cluster", "activate"', '"/cli", "user", "list"', '"/cli", "user", "create", "--username", "kmsuser", "--role", "crypto-user"',
+      '"/cli", "user", "list"',
+    ].map((args) => args.replace('"/cli"', `"${join(client.home, 'bin', 'cloudhsm-cli')}"`)) : []);
+    expect(client.commandLines()).not.toContain('--password');
+    expect(client.commandLines()).not.toContain('interactive');
+  });
+  test('the passwords are typed at the prompt on a terminal: the fake CLI refuses a prompt without one', () => {
+    // The stand-in prompts on /dev/tty, as a password prompt does; it gets one only from the prompted helper.
+    const direct = spawnSync('bash', ['-c', `setsid ${join(client.home, 'bin', 'cloudhsm-cli')} cluster activate < /dev/null`], {
+      encoding: 'utf8', env: { ...process.env, FAKE_STATE: client.state },
+    });
+    expect(direct.stdout).toContain('a password prompt needs a terminal');
+    const run = client.runAll();
+    expect(run.status).toBe(0);
+    expect(client.read('activated')).toBe(ADMIN_PW);
+  });
+});
+
 describe('no password leaks', () => {
   test('no process any step starts gets a password as an argument', () => {
     client.cleanup();
@@ -285,7 +331,7 @@ describe('no password leaks', () => {
   test('a refused activation shows the CLI answer with the password redacted', () => {
     client.write('activated', ADMIN_PW);
     const run = client.runAll({}, { FAKE_ECHO: '1' });
-    expect(run.stderr).toContain('aws-cloudhsm > cluster activate --password [redacted]');
+    expect(run.stderr).toContain('typed [redacted]');
     expect(client.output()).not.toContain(ADMIN_PW);
   });
   test('a failed login prints the CLI answer with the password redacted', () => {
@@ -311,7 +357,8 @@ describe('repeated runs (idempotency)', () => {
     expect(again.status).toBe(0);
     expect(client.read('users')).toBe(users);
     expect(diagnostics(client.runs[8])).toEqual(['KMI: cluster-abcdefghijk is already ACTIVE: nothing to activate']);
-    expect(client.read('argv.log').split('\n').filter((l) => l === 'cloudhsm-cli interactive')).toHaveLength(2);
+    expect(client.read('argv.log').split('\n').filter((l) => l === 'cloudhsm-cli cluster activate')).toHaveLength(1);
+    expect(client.read('argv.log').split('\n').filter((l) => l.startsWith('cloudhsm-cli user create'))).toHaveLength(1);
   });
   test('an ACTIVE cluster without kmsuser gets kmsuser, without a second activation', () => {
     client.write('activated', ADMIN_PW);
@@ -394,7 +441,7 @@ describe('failures name what went wrong', () => {
     const run = client.runAll();
     expect(client.runs.map((r) => r.status)).toEqual([0, 0, 0, 1]);
     expect(run.stderr).toContain('"data": "The cluster is already activated"');
-    expect(diagnostics(run)).toEqual(['KMI: cluster activate did not succeed for cluster-abcdefghijk (exit code 0)']);
+    expect(diagnostics(run)).toEqual(['KMI: cluster activate did not succeed for cluster-abcdefghijk (exit code 1)']);
   });
   test('a kmsuser with another role is refused: AWS KMS needs a crypto user', () => {
     client.write('users', 'kmsuser admin\n');

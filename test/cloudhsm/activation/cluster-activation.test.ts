@@ -42,6 +42,7 @@ function fixture(stack: Stack = newStack()) {
     trustAnchorParameterName: ANCHOR,
     removalPolicy: RemovalPolicy.RETAIN,
     dependency: initialization,
+    hsmCount: 2,
     ...more,
   });
   return { stack, vpc, target };
@@ -94,7 +95,7 @@ describe('automatic activation with defaults', () => {
   test('the client is a small Amazon Linux 2023 instance with IMDSv2 only, no key pair, no public IP and detailed monitoring', () => {
     const [, instance] = only(template, 'AWS::EC2::Instance');
     const p = instance.Properties;
-    expect(p.InstanceType).toBe('t3.micro');
+    expect(p.InstanceType).toBe('c6i.large');
     expect(JSON.stringify(p.ImageId)).toContain('al2023amikernel');
     expect(JSON.stringify(p.ImageId)).toContain('x8664');
     expect(p.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
@@ -163,8 +164,25 @@ describe('automatic activation with defaults', () => {
       TrustAnchorParameterName: ANCHOR,
       PackageUrl: 'https://s3.amazonaws.com/cloudhsmv2-software/CloudHsmClient/Amzn2023/cloudhsm-cli-latest.amzn2023.x86_64.rpm',
       ClientAfterActivation: 'TERMINATE',
+      Phase: 'ACTIVATE',
     });
     expect(resource.DependsOn).toEqual(expect.arrayContaining(['Initialization', ingressId, expect.stringMatching(/^ActivationHandlerPolicy/)]));
+  });
+  test('the coverage check has the same identifiers, the HSM count, and runs after the activation and the given HSMs', () => {
+    const f = fixture();
+    const activation = activateCluster(f.stack, 'Activation', f.target(ClusterActivation.automatic()))!;
+    const hsms = new CfnResource(f.stack, 'Hsms', { type: 'Custom::KmiCloudHsmHsms', properties: { ServiceToken: 'token' } });
+    activation.checkCoverageAfter(hsms);
+    const t = synth(f.stack);
+    const resources = Object.entries(t.findResources('Custom::KmiCloudHsmActivation'));
+    const [activateId, activate] = resources.find(([, r]) => r.Properties.Phase === 'ACTIVATE')!;
+    const [, check] = resources.find(([, r]) => r.Properties.Phase === 'CHECK_COVERAGE')!;
+    const { Phase: _a, ...activateProps } = activate.Properties;
+    const { Phase: _c, HsmCount, ...checkProps } = check.Properties;
+    expect(checkProps).toEqual(activateProps);
+    expect(HsmCount).toBe('2');
+    expect(check.DependsOn).toEqual(expect.arrayContaining([activateId, 'Hsms']));
+    expect(activate.DependsOn).not.toContain('Hsms');
   });
   test('the handlers may send this document to this client, see its state, start and terminate it, and read no secret', () => {
     const [instanceId] = only(template, 'AWS::EC2::Instance');

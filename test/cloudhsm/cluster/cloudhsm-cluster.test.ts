@@ -181,9 +181,18 @@ describe('defaults', () => {
     expect(stack.resolve(cluster.clusterId)).toEqual({ 'Fn::GetAtt': [clusterId, 'ClusterId'] });
     expect(stack.resolve(cluster.clusterCsr)).toEqual({ 'Fn::GetAtt': [initId, 'ClusterCsr'] });
   });
-  test('the cluster is activated automatically once every HSM is in place, and exposes the kmsuser and admin passwords', () => {
-    const [, activation] = only(template, 'Custom::KmiCloudHsmActivation');
-    expect(activation.DependsOn).toEqual(expect.arrayContaining([initId, expect.stringMatching(/^HsmHsms/)]));
+  test('the cluster is activated on its first HSM, then the other HSMs are added, then kmsuser is checked on every HSM', () => {
+    const activations = Object.entries(template.findResources('Custom::KmiCloudHsmActivation'));
+    const [activateId, activate] = activations.find(([, r]) => r.Properties.Phase === 'ACTIVATE')!;
+    const [, check] = activations.find(([, r]) => r.Properties.Phase === 'CHECK_COVERAGE')!;
+    const [hsmsId, hsmsResource] = only(template, 'Custom::KmiCloudHsmHsms');
+    expect(activations).toHaveLength(2);
+    // https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html: activate on the first HSM, then add HSMs.
+    expect(activate.DependsOn).toContain(initId);
+    expect(activate.DependsOn).not.toContain(hsmsId);
+    expect(hsmsResource.DependsOn).toEqual(expect.arrayContaining([initId, activateId]));
+    expect(check.DependsOn).toEqual(expect.arrayContaining([activateId, hsmsId]));
+    expect(check.Properties.HsmCount).toBe('2');
     expect(cluster.kmsUserPassword).toBeDefined();
     expect(cluster.adminPassword).toBeDefined();
   });
@@ -309,7 +318,7 @@ describe('props', () => {
     const { template } = build({ trustAnchor: ClusterTrustAnchor.external({ signedCertificate: PEM, trustAnchorCertificate: PEM }) });
     template.hasResourceProperties('Custom::KmiCloudHsmInitialization', { TrustAnchor: 'EXTERNAL', SignedCertificate: PEM, TrustAnchorCertificate: PEM });
     template.resourceCountIs('Custom::KmiCloudHsmHsms', 1);
-    template.resourceCountIs('Custom::KmiCloudHsmActivation', 1);
+    template.resourceCountIs('Custom::KmiCloudHsmActivation', 2);
     template.resourceCountIs('AWS::SecretsManager::Secret', activationSecrets(template));
   });
   test('manual activation creates no activation and no passwords', () => {

@@ -2,9 +2,12 @@
  * A small model of KMS custom key stores behind aws-sdk-client-mock, so handler tests exercise the
  * state rules KMS documents: Connect is refused while DISCONNECTING or FAILED, Disconnect while
  * DISCONNECTING or DISCONNECTED, Update of anything but the name, URI path and proxy credential
- * needs DISCONNECTED, Delete needs DISCONNECTED and no keys, names are unique.
+ * needs DISCONNECTED, Delete needs DISCONNECTED and no keys, names are unique, and a CloudHSM store is
+ * created only on an ACTIVE cluster (CloudHsmClusterNotActiveException,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateCustomKeyStore.html).
  */
 import {
+  CloudHsmClusterNotActiveException,
   ConnectCustomKeyStoreCommand,
   CreateCustomKeyStoreCommand,
   CustomKeyStoreHasCMKsException,
@@ -86,6 +89,8 @@ export class FakeKms {
   public failNextUpdate?: Error;
   /** Keys per ListKeys page. */
   public pageSize = 1000;
+  /** The state of each CloudHSM cluster, as KMS sees it; a cluster not listed is ACTIVE. */
+  public readonly clusterStates = new Map<string, string>();
   private nextId = 1;
   private disconnecting = new Map<string, number>();
 
@@ -102,6 +107,12 @@ export class FakeKms {
       return { CustomKeyStores: [structuredClone(visible)] };
     });
     mock.on(CreateCustomKeyStoreCommand).callsFake((input) => {
+      const clusterState = input.CloudHsmClusterId ? this.clusterStates.get(input.CloudHsmClusterId) ?? 'ACTIVE' : 'ACTIVE';
+      if (clusterState !== 'ACTIVE') {
+        throw new CloudHsmClusterNotActiveException({
+          message: 'The request was rejected because the CloudHSM cluster associated with the CloudHSM key store is not active.', $metadata: {},
+        });
+      }
       this.assertNameFree(input.CustomKeyStoreName!);
       const id = `cks-${(this.nextId++).toString(16).padStart(17, '0')}`;
       this.stores.set(id, {

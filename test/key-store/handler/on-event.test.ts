@@ -76,6 +76,14 @@ describe('create', () => {
     expect(f.kms.stores.get(result.PhysicalResourceId)!.ConnectionState).toBe('CONNECTING');
   });
 
+  test('a CloudHSM store on a cluster that is not ACTIVE yet fails with what it needs (the fake KMS refuses it, as KMS does)', async () => {
+    f.kms.clusterStates.set(CLUSTER, 'INITIALIZED');
+    await expect(onEvent(event('Create', CLOUDHSM_PROPS), f.clients())).rejects.toThrow(
+      'kms:CreateCustomKeyStore failed (CloudHsmClusterNotActiveException): The request was rejected because the CloudHSM cluster associated '
+      + 'with the CloudHSM key store is not active. The cluster must be ACTIVE: initialized and activated, with a kmsuser crypto user.');
+    expect(f.kms.stores.size).toBe(0);
+  });
+
   test('an external key store is created with the proxy settings and the credential from the secret, then connected', async () => {
     const result = await onEvent(event('Create', XKS_PROPS), f.clients());
     expect(f.kms.mock.commandCalls(CreateCustomKeyStoreCommand)[0].args[0].input).toEqual({

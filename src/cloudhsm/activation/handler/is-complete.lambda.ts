@@ -7,7 +7,8 @@
  *   of the tools is never surfaced (the document redacts passwords from it, and this handler does not
  *   pass it on either).
  * - Once every step succeeded and DescribeClusters reports the cluster ACTIVE, the client instance is
- *   stopped or terminated, as the construct asked.
+ *   stopped or terminated, as the construct asked, after the last phase (`CHECK_COVERAGE`): the
+ *   `ACTIVATE` phase keeps it for the check that follows once the other HSMs are added.
  * - Delete, and a Create or Update that had nothing to run, are complete at once.
  */
 import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
@@ -54,7 +55,9 @@ export async function isComplete(event: IsCompleteEvent, clients: ActivationClie
     }
     return { IsComplete: false };
   }
-  await disposeClient(clients, props);
+  if (props.Phase !== 'ACTIVATE') {
+    await disposeClient(clients, props);
+  }
   return { IsComplete: true };
 }
 

@@ -6,7 +6,9 @@
  * - Create and Update: checks the cluster (INITIALIZED, or ACTIVE: then the document only checks
  *   `kmsuser`), starts the client instance if it is stopped, and sends the activation command
  *   document with identifiers only (never a password), retrying while the instance's SSM agent has
- *   not registered yet. A client still stopping is waited for, then started. A client terminated after an earlier activation of a cluster that is now
+ *   not registered yet. The `ACTIVATE` phase runs while the cluster has its first HSM only (the
+ *   construct adds the others after it); the `CHECK_COVERAGE` phase runs once the other HSMs are ACTIVE
+ *   and needs the cluster ACTIVE: it gives the document every HSM, so that `user list` covers them all. A client still stopping is waited for, then started. A client terminated after an earlier activation of a cluster that is now
  *   ACTIVE leaves nothing to do.
  * - Delete: nothing to undo on the HSMs; the secrets follow their removal policy.
  *
@@ -48,9 +50,14 @@ export async function onEvent(
     // Activation cannot be undone and kmsuser stays for the key store; the secrets keep their removal policy.
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const id = physicalId(props.ClusterId);
+  const id = physicalId(props.ClusterId, props.Phase);
   const cluster = await describeCluster(clients, props.ClusterId);
   const state = cluster.State ?? 'UNKNOWN';
+  if (props.Phase === 'CHECK_COVERAGE' && state !== 'ACTIVE') {
+    // The check follows the activation, which completes only once DescribeClusters reports ACTIVE.
+    throw new Error(`CloudHSM cluster ${props.ClusterId} is ${state}: the kmsuser coverage check runs on an ACTIVE cluster, after the `
+      + 'activation. Activate the cluster first, then deploy again.');
+  }
   if (!RUNNABLE_STATES.includes(state)) {
     throw new Error(`CloudHSM cluster ${props.ClusterId} is ${state}: activation needs it INITIALIZED (or ACTIVE, to check kmsuser). `
       + 'Initialize it first (InitializeCluster with the signed cluster certificate), then deploy again.');

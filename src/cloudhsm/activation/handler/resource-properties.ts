@@ -10,9 +10,23 @@ import { CLIENT_AFTER_ACTIVATION } from '../cluster-activation-steps';
 /** The custom resource type of the activation. */
 export const ACTIVATION_RESOURCE_TYPE = 'Custom::KmiCloudHsmActivation';
 
+/**
+ * What one `Custom::KmiCloudHsmActivation` does:
+ * - `ACTIVATE`: on the cluster's first HSM, `cluster activate` and `kmsuser`, then waits until the cluster is
+ *   ACTIVE; the client is kept for the coverage check.
+ * - `CHECK_COVERAGE`: once the other HSMs are added, checks that `kmsuser` is a crypto user on every HSM
+ *   (`user list`, cluster-coverage `full`), then stops or terminates the client as asked.
+ * Absent (a resource made by an earlier version): activation, then the client is stopped or terminated.
+ */
+export const ACTIVATION_PHASES = ['ACTIVATE', 'CHECK_COVERAGE'] as const;
+
 /** The properties the construct gives `Custom::KmiCloudHsmActivation`. All are identifiers: no secret. */
 export interface ActivationProperties {
   readonly ClusterId: string;
+  /** What this resource does (see `ACTIVATION_PHASES`). */
+  readonly Phase?: typeof ACTIVATION_PHASES[number];
+  /** CHECK_COVERAGE: how many HSMs the cluster keeps, so that the check runs again when the count changes. */
+  readonly HsmCount?: string;
   /** The client instance that runs the command document. */
   readonly InstanceId: string;
   /** The name of the activation command document. */
@@ -33,7 +47,10 @@ export interface ActivationData {
   readonly ClusterId: string;
 }
 
-/** The physical id of the activation of a cluster: `cloudhsm-activation:<cluster id>`. */
-export function physicalId(clusterId: string): string {
-  return `cloudhsm-activation:${clusterId}`;
+/**
+ * The physical id of the activation of a cluster, `cloudhsm-activation:<cluster id>`, and of its coverage
+ * check, `cloudhsm-activation:<cluster id>/coverage`.
+ */
+export function physicalId(clusterId: string, phase?: ActivationProperties['Phase']): string {
+  return `cloudhsm-activation:${clusterId}${phase === 'CHECK_COVERAGE' ? '/coverage' : ''}`;
 }

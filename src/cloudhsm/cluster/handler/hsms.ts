@@ -5,6 +5,19 @@
  * - onEvent (Create, Update) counts the HSMs that exist or are being created and creates the missing
  *   ones (each in the zone with the fewest) or deletes the extra ones (from the zone with the most), so
  *   a repeated event changes nothing more. It records the HSMs it expects and the ones it deletes.
+ * - HSMs are added to an ACTIVE cluster only. Precondition, from AWS: the cluster is activated on its
+ *   first HSM ("run the cluster activate command on your first HSM",
+ *   https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html) and HSMs are added
+ *   afterwards (https://docs.aws.amazon.com/cloudhsm/latest/userguide/add-hsm.html); CreateHsm on a
+ *   cluster that has an HSM but is not yet activated fails with "already contains an HSM but has not
+ *   yet been fully activated" (terraform-provider-aws issue 7437). So while the cluster is not ACTIVE,
+ *   onEvent creates nothing and records `AwaitingActivation`; isComplete waits for ACTIVE (the
+ *   activation, or a person with CloudHSM CLI under `ClusterActivation.manual()`), then creates the
+ *   missing HSMs, and fails with a clear message when the wait runs out.
+ * - A new HSM gets the users and keys of the cluster: CloudHSM creates it from a backup of the cluster
+ *   ("When you add an HSM to a cluster, AWS CloudHSM ... restores the backup to the new HSM", add-hsm.html
+ *   and https://docs.aws.amazon.com/cloudhsm/latest/userguide/backups.html), so `kmsuser`, created at
+ *   activation on the first HSM, reaches every HSM added later, now or when the count grows.
  * - isComplete waits until every expected HSM is ACTIVE and every deleted one is gone, and fails with a
  *   message that names the cluster and each HSM's state when an HSM fails or the wait runs out.
  * - Delete with `RemovalPolicy` RETAIN changes nothing; DESTROY refuses while a KMS custom key store
@@ -14,7 +27,7 @@
  * Plain TypeScript without CDK imports: the handlers bundle it.
  */
 /* eslint-disable import/no-extraneous-dependencies -- a handler-only module, bundled into the cluster's *.lambda.ts handlers (the AWS SDK comes with the Lambda runtime) */
-import { CreateHsmCommand, Hsm } from '@aws-sdk/client-cloudhsm-v2';
+import { Cluster, CreateHsmCommand, Hsm } from '@aws-sdk/client-cloudhsm-v2';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
   ClusterClients, GONE_CLUSTER_STATES, clusterIdOf, clusterZones, deadlineFrom, deleteHsm, describeCluster, describeStates, liveHsms,
@@ -50,12 +63,9 @@ export async function onHsmsEvent(event: CloudFormationCustomResourceEvent, clie
   for (const hsm of deleting) {
     await deleteHsm(clients.cloudhsm, clusterId, hsm.HsmId!);
   }
-  const created: string[] = [];
-  for (const zone of chooseZones(clusterZones(cluster), live, Math.max(0, desired - live.length))) {
-    const response = await call('cloudhsm:CreateHsm', () =>
-      clients.cloudhsm.send(new CreateHsmCommand({ ClusterId: clusterId, AvailabilityZone: zone })));
-    created.push(response.Hsm!.HsmId!);
-  }
+  const missing = Math.max(0, desired - live.length);
+  const awaitingActivation = missing > 0 && cluster.State !== 'ACTIVE';
+  const created = awaitingActivation ? [] : await createHsms(clients, clusterId, cluster, live, missing);
   const kept = live.filter((hsm) => !deleting.includes(hsm)).map((hsm) => hsm.HsmId!);
   return {
     PhysicalResourceId: hsmsPhysicalId(clusterId),
@@ -65,8 +75,42 @@ export async function onHsmsEvent(event: CloudFormationCustomResourceEvent, clie
       DeletingHsmIds: deleting.map((hsm) => hsm.HsmId!).join(','),
       StartedAt: String(now),
       Deadline: deadlineFrom(now),
+      ...awaitingActivation ? { AwaitingActivation: 'true' } : {},
     },
   };
+}
+
+/** Creates `count` HSMs, each in the zone with the fewest; returns their ids. The cluster must be ACTIVE (see above). */
+async function createHsms(clients: ClusterClients, clusterId: string, cluster: Cluster, live: Hsm[], count: number): Promise<string[]> {
+  const created: string[] = [];
+  for (const zone of chooseZones(clusterZones(cluster), live, count)) {
+    const response = await call('cloudhsm:CreateHsm', () =>
+      clients.cloudhsm.send(new CreateHsmCommand({ ClusterId: clusterId, AvailabilityZone: zone })));
+    created.push(response.Hsm!.HsmId!);
+  }
+  return created;
+}
+
+/**
+ * While the cluster is not ACTIVE: waits for it, then creates the missing HSMs once (by count, as onEvent
+ * does, so a repeated poll creates nothing more) and returns the ids to wait for; undefined while waiting.
+ */
+async function hsmsOnceActive(
+  clients: ClusterClients, clusterId: string, cluster: Cluster, props: HsmsProperties, data: Record<string, string>, now: number,
+): Promise<string[] | undefined> {
+  if (cluster.State !== 'ACTIVE') {
+    if (GONE_CLUSTER_STATES.includes(cluster.State ?? '') || pastDeadline(data.Deadline, now)) {
+      throw new Error(`Cannot add HSMs to cluster ${clusterId}: CloudHSM adds HSMs only to an ACTIVE cluster; now `
+        + `${describeStates(cluster)}. With ClusterActivation.manual(), activate the cluster on its first HSM with CloudHSM CLI `
+        + '(cluster activate) and create kmsuser (user create) within 55 minutes of the deployment, or deploy first with hsmCount: 1 '
+        + '(allowSingleHsm: true), activate, then deploy again with the HSM count you want.');
+    }
+    return undefined;
+  }
+  const live = liveHsms(cluster);
+  const missing = Math.max(0, parseHsmCount(props.HsmCount) - live.length);
+  await createHsms(clients, clusterId, cluster, live, missing);
+  return liveHsms((await requireCluster(clients.cloudhsm, clusterId))).map((hsm) => hsm.HsmId!);
 }
 
 export async function isHsmsComplete(event: IsCompleteEvent, clients: ClusterClients): Promise<IsCompleteResult> {
@@ -82,6 +126,14 @@ export async function isHsmsComplete(event: IsCompleteEvent, clients: ClusterCli
   }
   const clusterId = data.ClusterId ?? clusterIdOf(props.ClusterId);
   const cluster = await requireCluster(clients.cloudhsm, clusterId);
+  if (data.AwaitingActivation === 'true') {
+    const ids = await hsmsOnceActive(clients, clusterId, cluster, props, data, now);
+    if (!ids) {
+      return NOT_YET;
+    }
+    // From now on, wait for these HSMs as for any others.
+    return isHsmsComplete({ ...event, Data: { ...data, AwaitingActivation: '', HsmIds: ids.join(','), StartedAt: String(now) } }, clients);
+  }
   const expected = list(data.HsmIds);
   const deleting = list(data.DeletingHsmIds);
   const byId = new Map((cluster.Hsms ?? []).map((hsm) => [hsm.HsmId!, hsm]));

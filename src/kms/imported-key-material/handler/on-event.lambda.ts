@@ -20,6 +20,7 @@
  * zeroed once it has been wrapped. Throttling is retried by the SDK's standard retry strategy; an
  * authorization failure is reported with the permission that is missing.
  */
+import * as kmsSdk from '@aws-sdk/client-kms';
 import {
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
@@ -46,9 +47,28 @@ interface Expiration {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The handler runs on the AWS SDK of the Lambda runtime (not bundled). It sends and reads the key
+ * material fields KMS added in 2025 (`ImportType`, `KeyMaterialId`, `IncludeKeyMaterial`,
+ * `KeyMaterialState`: https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html,
+ * API_ListKeyRotations.html); an SDK older than that model would drop them without a word and import
+ * as a first import. So it refuses to run on an SDK whose KMS client lacks them, naming the version found.
+ */
+export function checkKeyMaterialApi(sdk: Record<string, unknown> = kmsSdk as unknown as Record<string, unknown>): void {
+  const missing = ['ImportType', 'IncludeKeyMaterial', 'KeyMaterialState'].filter((name) => sdk[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`The AWS SDK for JavaScript of this Lambda runtime has a KMS client without ${missing.join(', ')} (the key material `
+      + 'API of 2025), which this handler needs to import and rotate key material; an older client would drop those fields. '
+      + 'Let the function\'s runtime update (Lambda runtime management: Auto), then deploy again.');
+  }
+}
+
 export async function onEvent(
   event: CloudFormationCustomResourceEvent, clients: KeyMaterialClients = defaultClients({ kms: KMSClient, secrets: SecretsManagerClient }),
 ): Promise<OnEventResult<KeyMaterialData>> {
+  if (event.RequestType !== 'Delete') {
+    checkKeyMaterialApi();
+  }
   const now = new Date(clients.clock.now());
   const props = event.ResourceProperties as unknown as ImportedKeyMaterialProperties;
   switch (event.RequestType) {

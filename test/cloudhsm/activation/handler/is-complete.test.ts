@@ -47,6 +47,19 @@ describe('isComplete', () => {
     expect(await isComplete(completeEvent(), clients())).toEqual({ IsComplete: true });
     expect(ec2.commandCalls(TerminateInstancesCommand)).toHaveLength(1);
   });
+  test('the ACTIVATE phase keeps the client for the coverage check that follows', async () => {
+    allStepsSucceeded();
+    clusterIs('ACTIVE');
+    expect(await isComplete(completeEvent({ Phase: 'ACTIVATE', ClientAfterActivation: 'STOP' }), clients())).toEqual({ IsComplete: true });
+    expect(ec2.commandCalls(TerminateInstancesCommand)).toHaveLength(0);
+    expect(ec2.commandCalls(StopInstancesCommand)).toHaveLength(0);
+  });
+  test('the CHECK_COVERAGE phase stops or terminates the client as asked, once every step succeeded', async () => {
+    allStepsSucceeded();
+    clusterIs('ACTIVE');
+    expect(await isComplete(completeEvent({ Phase: 'CHECK_COVERAGE', HsmCount: '2' }), clients())).toEqual({ IsComplete: true });
+    expect(ec2.commandCalls(TerminateInstancesCommand)[0].args[0].input).toEqual({ InstanceIds: [INSTANCE] });
+  });
   test('a cluster deleted meanwhile fails the activation: it cannot become ACTIVE', async () => {
     allStepsSucceeded();
     clusterIs('DELETE_IN_PROGRESS');

@@ -7,6 +7,31 @@ import { onEvent } from '../../../../src/cloudhsm/activation/handler/on-event.la
 
 beforeEach(resetFakes);
 
+describe('phases', () => {
+  test('ACTIVATE on the first HSM of an INITIALIZED cluster sends it alone, under the activation\'s physical id', async () => {
+    clusterIs('INITIALIZED', [{ State: 'ACTIVE', EniIp: '10.0.1.10' }]);
+    const result = await onEvent(event('Create', { Phase: 'ACTIVATE' }), ...run(fakeWaiting()));
+    expect(result.PhysicalResourceId).toBe(`cloudhsm-activation:${CLUSTER}`);
+    expect(ssm.commandCalls(SendCommandCommand)[0].args[0].input.Parameters).toEqual(expect.objectContaining({
+      ClusterState: ['INITIALIZED'], HsmIpAddresses: ['10.0.1.10'],
+    }));
+  });
+  test('CHECK_COVERAGE on an ACTIVE cluster sends every ACTIVE HSM, so that user list covers them all', async () => {
+    clusterIs('ACTIVE', [{ State: 'ACTIVE', EniIp: '10.0.1.10' }, { State: 'ACTIVE', EniIp: '10.0.2.10' }, { State: 'ACTIVE', EniIp: '10.0.3.10' }]);
+    const result = await onEvent(event('Create', { Phase: 'CHECK_COVERAGE', HsmCount: '3' }), ...run(fakeWaiting()));
+    expect(result).toEqual({ PhysicalResourceId: `cloudhsm-activation:${CLUSTER}/coverage`, Data: { CommandId: COMMAND, ClusterId: CLUSTER } });
+    expect(ssm.commandCalls(SendCommandCommand)[0].args[0].input.Parameters).toEqual(expect.objectContaining({
+      ClusterState: ['ACTIVE'], HsmIpAddresses: ['10.0.1.10 10.0.2.10 10.0.3.10'],
+    }));
+  });
+  test.each(['INITIALIZED', 'DEGRADED'])('CHECK_COVERAGE on a cluster that is %s is refused: the check follows the activation', async (state) => {
+    clusterIs(state);
+    await expect(onEvent(event('Create', { Phase: 'CHECK_COVERAGE', HsmCount: '2' }), ...run(fakeWaiting())))
+      .rejects.toThrow(`CloudHSM cluster ${CLUSTER} is ${state}: the kmsuser coverage check runs on an ACTIVE cluster, after the activation.`);
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(0);
+  });
+});
+
 describe('create', () => {
   test('sends the activation document to the client with identifiers only, and returns the command id', async () => {
     clusterIs('INITIALIZED');

@@ -60,7 +60,7 @@ export function newCluster(state: string, hsms: Hsm[] = [], certificates: Cluste
 
 /**
  * Resets the mocks and backs CloudHSM with a fake account: DescribeClusters returns the cluster,
- * CreateHsm adds an HSM (CREATE_IN_PROGRESS), DeleteHsm marks one DELETE_IN_PROGRESS, InitializeCluster
+ * CreateHsm adds an HSM (CREATE_IN_PROGRESS; a second one only to an ACTIVE cluster), DeleteHsm marks one DELETE_IN_PROGRESS, InitializeCluster
  * moves the cluster to INITIALIZE_IN_PROGRESS with the certificate; no custom key store uses it.
  */
 export function fakeAccount(cluster?: Cluster): FakeAccount {
@@ -82,6 +82,14 @@ export function fakeAccount(cluster?: Cluster): FakeAccount {
     return { Clusters: c && wanted.includes(c.ClusterId!) ? [structuredClone(c)] : [] };
   });
   cloudhsm.on(CreateHsmCommand).callsFake((input) => {
+    // A second HSM only once the cluster is ACTIVE: the cluster is activated on its first HSM
+    // (https://docs.aws.amazon.com/cloudhsm/latest/userguide/activate-cluster.html), and CreateHsm has been seen to
+    // refuse a second one before (terraform-provider-aws issue 7437).
+    const present = (account.cluster!.Hsms ?? []).filter((h) => h.State !== 'DELETE_IN_PROGRESS' && h.State !== 'DELETED');
+    if (present.length > 0 && account.cluster!.State !== 'ACTIVE') {
+      throw Object.assign(new Error(`The cluster ${input.ClusterId} already contains an HSM but has not yet been fully activated.`),
+        { name: 'CloudHsmInvalidRequestException' });
+    }
     const created = hsm(`hsm-new${account.nextHsm++}`, input.AvailabilityZone!, 'CREATE_IN_PROGRESS');
     account.cluster!.Hsms = [...account.cluster!.Hsms ?? [], created];
     return { Hsm: created };

@@ -12,7 +12,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { HttpResponse } from '@smithy/protocol-http';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { materialDescription, onEvent } from '../../../../src/kms/imported-key-material/handler/on-event.lambda';
+import { checkKeyMaterialApi, materialDescription, onEvent } from '../../../../src/kms/imported-key-material/handler/on-event.lambda';
 import { Clock } from '../../../../src/private/handler-kit';
 
 const KEY = 'arn:aws:kms:us-east-1:111111111111:key/11111111-1111-1111-1111-111111111111';
@@ -547,3 +547,14 @@ function json(statusCode: number, body: unknown): HttpResponse {
     body: Buffer.from(JSON.stringify(body)),
   });
 }
+
+describe('the SDK of the Lambda runtime', () => {
+  test('the KMS client the handler is built against has the 2025 key material API', () => {
+    expect(() => checkKeyMaterialApi()).not.toThrow();
+  });
+  test('a KMS client without it is refused with a clear message, instead of dropping ImportType silently', () => {
+    const old = { KMSClient, ImportKeyMaterialCommand, IncludeKeyMaterial: { ALL_KEY_MATERIAL: 'ALL_KEY_MATERIAL' } };
+    expect(() => checkKeyMaterialApi(old)).toThrow('The AWS SDK for JavaScript of this Lambda runtime has a KMS client without ImportType, '
+      + 'KeyMaterialState (the key material API of 2025)');
+  });
+});

@@ -81,8 +81,8 @@ function activationClients() {
 }
 
 // src/cloudhsm/activation/handler/resource-properties.ts
-function physicalId(clusterId) {
-  return `cloudhsm-activation:${clusterId}`;
+function physicalId(clusterId, phase) {
+  return `cloudhsm-activation:${clusterId}${phase === "CHECK_COVERAGE" ? "/coverage" : ""}`;
 }
 
 // src/cloudhsm/activation/handler/on-event.lambda.ts
@@ -97,9 +97,12 @@ async function onEvent(event, clients = activationClients(), waiting = DEFAULT_W
   if (event.RequestType === "Delete") {
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const id = physicalId(props.ClusterId);
+  const id = physicalId(props.ClusterId, props.Phase);
   const cluster = await describeCluster(clients, props.ClusterId);
   const state = cluster.State ?? "UNKNOWN";
+  if (props.Phase === "CHECK_COVERAGE" && state !== "ACTIVE") {
+    throw new Error(`CloudHSM cluster ${props.ClusterId} is ${state}: the kmsuser coverage check runs on an ACTIVE cluster, after the activation. Activate the cluster first, then deploy again.`);
+  }
   if (!RUNNABLE_STATES.includes(state)) {
     throw new Error(`CloudHSM cluster ${props.ClusterId} is ${state}: activation needs it INITIALIZED (or ACTIVE, to check kmsuser). Initialize it first (InitializeCluster with the signed cluster certificate), then deploy again.`);
   }

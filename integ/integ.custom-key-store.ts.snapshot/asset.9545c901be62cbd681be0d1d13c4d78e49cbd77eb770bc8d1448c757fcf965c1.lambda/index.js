@@ -127,7 +127,9 @@ async function isComplete(event, clients = activationClients()) {
     }
     return { IsComplete: false };
   }
-  await disposeClient(clients, props);
+  if (props.Phase !== "ACTIVATE") {
+    await disposeClient(clients, props);
+  }
   return { IsComplete: true };
 }
 var GONE_STATES = ["DELETE_IN_PROGRESS", "DELETED", "UNKNOWN"];

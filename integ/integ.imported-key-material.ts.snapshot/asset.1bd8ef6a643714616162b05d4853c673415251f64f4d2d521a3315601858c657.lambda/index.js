@@ -1,7 +1,9 @@
 "use strict";
+var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __export = (target, all) => {
   for (var name in all)
@@ -15,16 +17,26 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/kms/imported-key-material/handler/on-event.lambda.ts
 var on_event_lambda_exports = {};
 __export(on_event_lambda_exports, {
+  checkKeyMaterialApi: () => checkKeyMaterialApi,
   handler: () => handler,
   materialDescription: () => materialDescription,
   onEvent: () => onEvent
 });
 module.exports = __toCommonJS(on_event_lambda_exports);
+var kmsSdk = __toESM(require("@aws-sdk/client-kms"));
 var import_client_kms = require("@aws-sdk/client-kms");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 
@@ -123,7 +135,16 @@ function log(message, fields = {}) {
 
 // src/kms/imported-key-material/handler/on-event.lambda.ts
 var DAY_MS = 24 * 60 * 60 * 1e3;
+function checkKeyMaterialApi(sdk = kmsSdk) {
+  const missing = ["ImportType", "IncludeKeyMaterial", "KeyMaterialState"].filter((name) => sdk[name] === void 0);
+  if (missing.length > 0) {
+    throw new Error(`The AWS SDK for JavaScript of this Lambda runtime has a KMS client without ${missing.join(", ")} (the key material API of 2025), which this handler needs to import and rotate key material; an older client would drop those fields. Let the function's runtime update (Lambda runtime management: Auto), then deploy again.`);
+  }
+}
 async function onEvent(event, clients = defaultClients({ kms: import_client_kms.KMSClient, secrets: import_client_secrets_manager.SecretsManagerClient })) {
+  if (event.RequestType !== "Delete") {
+    checkKeyMaterialApi();
+  }
   const now = new Date(clients.clock.now());
   const props = event.ResourceProperties;
   switch (event.RequestType) {
@@ -286,6 +307,7 @@ function importError(error, props, importType) {
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  checkKeyMaterialApi,
   handler,
   materialDescription,
   onEvent

@@ -115,18 +115,18 @@ var require_Reflect = __commonJS({
         var registrySymbol = supportsSymbol ? /* @__PURE__ */ Symbol.for("@reflect-metadata:registry") : void 0;
         var metadataRegistry = GetOrCreateMetadataRegistry();
         var metadataProvider = CreateMetadataProvider(metadataRegistry);
-        function decorate(decorators, target, propertyKey, attributes2) {
+        function decorate(decorators, target, propertyKey, attributes) {
           if (!IsUndefined(propertyKey)) {
             if (!IsArray(decorators))
               throw new TypeError();
             if (!IsObject(target))
               throw new TypeError();
-            if (!IsObject(attributes2) && !IsUndefined(attributes2) && !IsNull(attributes2))
+            if (!IsObject(attributes) && !IsUndefined(attributes) && !IsNull(attributes))
               throw new TypeError();
-            if (IsNull(attributes2))
-              attributes2 = void 0;
+            if (IsNull(attributes))
+              attributes = void 0;
             propertyKey = ToPropertyKey(propertyKey);
-            return DecorateProperty(decorators, target, propertyKey, attributes2);
+            return DecorateProperty(decorators, target, propertyKey, attributes);
           } else {
             if (!IsArray(decorators))
               throw new TypeError();
@@ -19588,13 +19588,13 @@ var require_x509_cjs = __commonJS({
   }
 });
 
-// src/cloudhsm/cluster/handler/is-complete.lambda.ts
-var is_complete_lambda_exports = {};
-__export(is_complete_lambda_exports, {
+// src/cloudhsm/cluster/handler/on-event.lambda.ts
+var on_event_lambda_exports = {};
+__export(on_event_lambda_exports, {
   handler: () => handler,
-  isComplete: () => isComplete
+  onEvent: () => onEvent
 });
-module.exports = __toCommonJS(is_complete_lambda_exports);
+module.exports = __toCommonJS(on_event_lambda_exports);
 
 // src/cloudhsm/cluster/handler/cluster-api.ts
 var import_client_acm_pca = require("@aws-sdk/client-acm-pca");
@@ -19648,7 +19648,6 @@ function isDestroy(value) {
 }
 
 // src/private/handler-kit/results.ts
-var NOT_YET = { IsComplete: false };
 function byResourceType(routes) {
   return async (event, clients) => {
     const route2 = routes[event.ResourceType];
@@ -19666,7 +19665,6 @@ function clusterClients() {
 var WAIT_LIMIT_MS = 55 * 60 * 1e3;
 var GONE_HSM_STATES = ["DELETE_IN_PROGRESS", "DELETED"];
 var GONE_CLUSTER_STATES = ["DELETE_IN_PROGRESS", "DELETED"];
-var INITIALIZED_CLUSTER_STATES = ["INITIALIZED", "ACTIVE"];
 function clusterIdOf(value) {
   const id = value.slice(value.lastIndexOf("/") + 1);
   if (!/^cluster-[2-7a-zA-Z]{11,16}$/.test(id)) {
@@ -19688,9 +19686,6 @@ async function requireCluster(cloudhsm, clusterId) {
 function liveHsms(cluster) {
   return (cluster.Hsms ?? []).filter((hsm) => !GONE_HSM_STATES.includes(hsm.State ?? ""));
 }
-function remainingHsms(cluster) {
-  return (cluster.Hsms ?? []).filter((hsm) => hsm.State !== "DELETED");
-}
 function clusterZones(cluster) {
   return Object.keys(cluster.SubnetMapping ?? {}).sort();
 }
@@ -19699,8 +19694,37 @@ function describeStates(cluster) {
   const hsmText = hsms.length === 0 ? "no HSMs" : `HSMs: ${hsms.map((h) => `${h.HsmId} in ${h.AvailabilityZone} ${h.State}${h.StateMessage ? ` (${h.StateMessage})` : ""}`).join(", ")}`;
   return `cluster ${cluster.ClusterId} is ${cluster.State}${cluster.StateMessage ? ` (${cluster.StateMessage})` : ""}; ${hsmText}`;
 }
-function pastDeadline(deadline, nowMs) {
-  return deadline !== void 0 && Number(deadline) > 0 && nowMs > Number(deadline);
+async function deleteHsm(cloudhsm, clusterId, hsmId) {
+  try {
+    await call("cloudhsm:DeleteHsm", () => cloudhsm.send(new import_client_cloudhsm_v2.DeleteHsmCommand({ ClusterId: clusterId, HsmId: hsmId })));
+  } catch (error) {
+    if (error.name !== "CloudHsmResourceNotFoundException") {
+      throw error;
+    }
+  }
+}
+async function customKeyStoresUsing(kms, clusterId) {
+  const ids = [];
+  let marker;
+  do {
+    const page = await call("kms:DescribeCustomKeyStores", () => kms.send(new import_client_kms.DescribeCustomKeyStoresCommand({ Marker: marker })));
+    for (const store of page.CustomKeyStores ?? []) {
+      if (store.CloudHsmClusterId === clusterId && store.CustomKeyStoreId) {
+        ids.push(store.CustomKeyStoreId);
+      }
+    }
+    marker = page.Truncated ? page.NextMarker : void 0;
+  } while (marker);
+  return ids;
+}
+async function refuseWhileKeyStoresUse(kms, clusterId) {
+  const stores = await customKeyStoresUsing(kms, clusterId);
+  if (stores.length > 0) {
+    throw new Error(`CloudHSM cluster ${clusterId} is used by the KMS custom key store(s) ${stores.join(", ")}: its HSMs are not deleted, as every KMS key in those stores would become unusable. Delete the custom key store(s) first (schedule deletion of their keys, disconnect, DeleteCustomKeyStore), or keep the cluster with RemovalPolicy.RETAIN.`);
+  }
+}
+function deadlineFrom(nowMs) {
+  return String(nowMs + WAIT_LIMIT_MS);
 }
 
 // src/cloudhsm/cluster/handler/hsms.ts
@@ -19709,69 +19733,117 @@ var import_client_cloudhsm_v22 = require("@aws-sdk/client-cloudhsm-v2");
 // src/cloudhsm/cluster/handler/resource-properties.ts
 var HSMS_RESOURCE_TYPE = "Custom::KmiCloudHsmHsms";
 var INITIALIZATION_RESOURCE_TYPE = "Custom::KmiCloudHsmInitialization";
+function hsmsPhysicalId(clusterId) {
+  return `${clusterId}/hsms`;
+}
+function clusterIdOfHsms(physicalId) {
+  return /^(cluster-[2-7a-zA-Z]{11,16})\/hsms$/.exec(physicalId)?.[1];
+}
+function initializationPhysicalId(clusterId) {
+  return `${clusterId}/initialization`;
+}
+function clusterIdOfInitialization(physicalId) {
+  return /^(cluster-[2-7a-zA-Z]{11,16})\/initialization$/.exec(physicalId)?.[1];
+}
 
 // src/cloudhsm/cluster/handler/hsms.ts
+var MAX_HSM_COUNT = 32;
 var APPEARANCE_GRACE_MS = 5 * 60 * 1e3;
-async function isHsmsComplete(event, clients) {
+async function onHsmsEvent(event, clients) {
   const props = event.ResourceProperties;
-  const data = event.Data ?? {};
   const now = clients.clock.now();
   if (event.RequestType === "Delete") {
-    if (!isDestroy(props.RemovalPolicy)) {
-      return { IsComplete: true };
+    const clusterId2 = clusterIdOfHsms(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
+    if (isDestroy(props.RemovalPolicy)) {
+      await deleteAllHsms(clients, clusterId2);
     }
-    const clusterId2 = data.ClusterId ?? clusterIdOf(props.ClusterId);
-    return waitUntilNoHsms(clients, clusterId2, data.Deadline, now);
+    return { PhysicalResourceId: event.PhysicalResourceId, Data: { ClusterId: clusterId2, Deadline: deadlineFrom(now) } };
   }
-  const clusterId = data.ClusterId ?? clusterIdOf(props.ClusterId);
+  const clusterId = clusterIdOf(props.ClusterId);
+  const desired = parseHsmCount(props.HsmCount);
   const cluster = await requireCluster(clients.cloudhsm, clusterId);
-  const expected = list(data.HsmIds);
-  const deleting = list(data.DeletingHsmIds);
-  const byId = new Map((cluster.Hsms ?? []).map((hsm) => [hsm.HsmId, hsm]));
-  let waiting = false;
-  for (const id of expected) {
-    const hsm = byId.get(id);
-    if (!hsm) {
-      if (now - Number(data.StartedAt ?? now) > APPEARANCE_GRACE_MS) {
-        throw new Error(`HSM ${id} is no longer in cluster ${clusterId}: its creation failed or it was deleted; deploy again to create a new one. Now: ${describeStates(cluster)}.`);
-      }
-      waiting = true;
-    } else if (hsm.State === "DELETE_IN_PROGRESS" || hsm.State === "DELETED") {
-      throw new Error(`HSM ${id} is being deleted while cluster ${clusterId} should keep it; deploy again to replace it. Now: ${describeStates(cluster)}.`);
-    } else if (hsm.State !== "ACTIVE") {
-      waiting = true;
+  if (GONE_CLUSTER_STATES.includes(cluster.State ?? "")) {
+    throw new Error(`Cannot add HSMs: ${describeStates(cluster)}.`);
+  }
+  const live = liveHsms(cluster);
+  const deleting = live.length > desired ? chooseForDeletion(live, live.length - desired) : [];
+  for (const hsm of deleting) {
+    await deleteHsm(clients.cloudhsm, clusterId, hsm.HsmId);
+  }
+  const missing = Math.max(0, desired - live.length);
+  const awaitingActivation = missing > 0 && cluster.State !== "ACTIVE";
+  const created = awaitingActivation ? [] : await createHsms(clients, clusterId, cluster, live, missing);
+  const kept = live.filter((hsm) => !deleting.includes(hsm)).map((hsm) => hsm.HsmId);
+  return {
+    PhysicalResourceId: hsmsPhysicalId(clusterId),
+    Data: {
+      ClusterId: clusterId,
+      HsmIds: [...kept, ...created].join(","),
+      DeletingHsmIds: deleting.map((hsm) => hsm.HsmId).join(","),
+      StartedAt: String(now),
+      Deadline: deadlineFrom(now),
+      ...awaitingActivation ? { AwaitingActivation: "true" } : {}
     }
-  }
-  for (const id of deleting) {
-    const hsm = byId.get(id);
-    if (hsm && hsm.State !== "DELETED") {
-      waiting = true;
-    }
-  }
-  if (!waiting) {
-    return { IsComplete: true, Data: { ClusterId: clusterId, HsmIds: expected.join(",") } };
-  }
-  if (pastDeadline(data.Deadline, now)) {
-    throw new Error(`Timed out waiting for ${expected.length} ACTIVE HSM(s) (${expected.join(", ")})${deleting.length ? ` and the deletion of ${deleting.join(", ")}` : ""}: ${describeStates(cluster)}. HSM creation usually takes 10 to 20 minutes; deploy again to resume, the HSMs already created are kept.`);
-  }
-  return NOT_YET;
+  };
 }
-async function waitUntilNoHsms(clients, clusterId, deadline, now) {
+async function createHsms(clients, clusterId, cluster, live, count) {
+  const created = [];
+  for (const zone of chooseZones(clusterZones(cluster), live, count)) {
+    const response = await call("cloudhsm:CreateHsm", () => clients.cloudhsm.send(new import_client_cloudhsm_v22.CreateHsmCommand({ ClusterId: clusterId, AvailabilityZone: zone })));
+    created.push(response.Hsm.HsmId);
+  }
+  return created;
+}
+async function deleteAllHsms(clients, clusterId) {
   const cluster = await describeCluster(clients.cloudhsm, clusterId);
-  if (!cluster || remainingHsms(cluster).length === 0) {
-    return { IsComplete: true };
+  if (!cluster || GONE_CLUSTER_STATES.includes(cluster.State ?? "")) {
+    return;
   }
-  if (pastDeadline(deadline, now)) {
-    throw new Error(`Timed out waiting for the HSMs of cluster ${clusterId} to be deleted: ${describeStates(cluster)}. Deploy or delete again to resume.`);
+  await refuseWhileKeyStoresUse(clients.kms, clusterId);
+  for (const hsm of liveHsms(cluster)) {
+    await deleteHsm(clients.cloudhsm, clusterId, hsm.HsmId);
   }
-  return NOT_YET;
 }
-function list(value) {
-  return value ? value.split(",").filter((s) => s.length > 0) : [];
+function parseHsmCount(value) {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_HSM_COUNT) {
+    throw new Error(`HsmCount must be a whole number from 1 to ${MAX_HSM_COUNT}; got '${value}'.`);
+  }
+  return count;
+}
+function chooseZones(zones, live, count) {
+  if (count > 0 && zones.length === 0) {
+    throw new Error("The cluster has no subnets (SubnetMapping is empty): there is no Availability Zone to create an HSM in.");
+  }
+  const perZone = new Map(zones.map((zone) => [zone, live.filter((hsm) => hsm.AvailabilityZone === zone).length]));
+  const chosen = [];
+  for (let i = 0; i < count; i++) {
+    const zone = zones.reduce((best, z) => perZone.get(z) < perZone.get(best) ? z : best, zones[0]);
+    perZone.set(zone, perZone.get(zone) + 1);
+    chosen.push(zone);
+  }
+  return chosen;
+}
+function chooseForDeletion(live, count) {
+  const remaining = [...live];
+  const chosen = [];
+  for (let i = 0; i < count; i++) {
+    const perZone = /* @__PURE__ */ new Map();
+    for (const hsm of remaining) {
+      perZone.set(hsm.AvailabilityZone ?? "", (perZone.get(hsm.AvailabilityZone ?? "") ?? 0) + 1);
+    }
+    const most = Math.max(...perZone.values());
+    const candidates = remaining.filter((hsm) => perZone.get(hsm.AvailabilityZone ?? "") === most).sort((a, b) => rank(a) - rank(b) || (b.HsmId ?? "").localeCompare(a.HsmId ?? ""));
+    chosen.push(candidates[0]);
+    remaining.splice(remaining.indexOf(candidates[0]), 1);
+  }
+  return chosen;
+}
+function rank(hsm) {
+  return hsm.State === "ACTIVE" ? 1 : 0;
 }
 
 // src/cloudhsm/cluster/handler/initialization.ts
-var import_node_crypto2 = require("node:crypto");
 var import_client_acm_pca2 = require("@aws-sdk/client-acm-pca");
 var import_client_cloudhsm_v23 = require("@aws-sdk/client-cloudhsm-v2");
 var import_client_secrets_manager2 = require("@aws-sdk/client-secrets-manager");
@@ -19786,25 +19858,34 @@ var SIGNING = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
 var DAY_MS = 24 * 60 * 60 * 1e3;
 var BACKDATE_MS = 5 * 60 * 1e3;
 var TRUST_ANCHOR_KEY_SIZES = [2048, 4096];
-async function signClusterCsr(csrPem, ca, validityDays, now) {
-  const csr = new x509.Pkcs10CertificateRequest(csrPem);
-  if (!await csr.verify()) {
-    throw new Error("The cluster CSR's signature does not verify with its own public key: it is not signed by the HSM; refusing to sign it.");
+async function createTrustAnchor(spec) {
+  if (!TRUST_ANCHOR_KEY_SIZES.includes(spec.keySize)) {
+    throw new Error(`The trust anchor key size must be one of ${TRUST_ANCHOR_KEY_SIZES.join(", ")} bits; got ${spec.keySize}.`);
   }
-  const anchor = new x509.X509Certificate(ca.certificatePem);
-  const signingKey = await import_node_crypto.webcrypto.subtle.importKey("pkcs8", pemBody(ca.privateKeyPem), SIGNING, false, ["sign"]);
-  const notAfter = Math.min(now.getTime() + validityDays * DAY_MS, anchor.notAfter.getTime());
-  const certificate = await x509.X509CertificateGenerator.create({
+  const keys = await import_node_crypto.webcrypto.subtle.generateKey(
+    { ...SIGNING, modulusLength: spec.keySize, publicExponent: new Uint8Array([1, 0, 1]) },
+    true,
+    ["sign", "verify"]
+  );
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
-    subject: csr.subjectName,
-    issuer: anchor.subjectName,
-    publicKey: csr.publicKey,
-    signingKey,
-    notBefore: new Date(now.getTime() - BACKDATE_MS),
-    notAfter: new Date(notAfter),
-    signingAlgorithm: SIGNING
+    name: new x509.Name([{ CN: [spec.commonName] }]),
+    notBefore: new Date(spec.now.getTime() - BACKDATE_MS),
+    notAfter: new Date(spec.now.getTime() + spec.validityDays * DAY_MS),
+    signingAlgorithm: SIGNING,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, void 0, true),
+      // Distinct flag bits: their sum is the set of both.
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign + x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)
+    ]
   });
-  return certificate.toString("pem");
+  const pkcs8 = await import_node_crypto.webcrypto.subtle.exportKey("pkcs8", keys.privateKey);
+  return {
+    certificatePem: certificate.toString("pem"),
+    privateKeyPem: x509.PemConverter.encode(pkcs8, "PRIVATE KEY")
+  };
 }
 function trustAnchorProblems(pem, now) {
   const certificate = parseCertificate(pem, "trust anchor");
@@ -19835,19 +19916,6 @@ function isSignedBy(certificatePem, trustAnchorPem) {
   const anchor = parseCertificate(trustAnchorPem, "trust anchor");
   return certificate.checkIssued(anchor) && certificate.verify(anchor.publicKey);
 }
-function certifiesCsrKey(certificatePem, csrPem) {
-  const certificate = parseCertificate(certificatePem, "certificate");
-  const csr = new x509.Pkcs10CertificateRequest(csrPem);
-  const csrKey = (0, import_node_crypto.createPublicKey)({ key: Buffer.from(csr.publicKey.rawData), format: "der", type: "spki" });
-  return certificate.publicKey.equals(csrKey);
-}
-function issuerOf(pem) {
-  try {
-    return new import_node_crypto.X509Certificate(pem).issuer;
-  } catch {
-    return "an unreadable issuer";
-  }
-}
 function normalizePem(pem) {
   return parseCertificate(pem, "certificate").toString().trim() + "\n";
 }
@@ -19865,9 +19933,8 @@ function parseStoredAuthority(secretString2) {
   }
   return void 0;
 }
-function daysLeft(certificatePem, now) {
-  const certificate = parseCertificate(certificatePem, "certificate");
-  return Math.floor((new Date(certificate.validTo).getTime() - now.getTime()) / DAY_MS);
+function storeAuthority(ca) {
+  return JSON.stringify({ certificatePem: ca.certificatePem, privateKeyPem: ca.privateKeyPem });
 }
 function parseCertificate(pem, what) {
   try {
@@ -19886,10 +19953,6 @@ function describeKey(key) {
 function hasExtensions(pem) {
   return new x509.X509Certificate(pem).extensions.length > 0;
 }
-function pemBody(pem) {
-  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
-  return der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength);
-}
 function serialNumber() {
   const bytes = (0, import_node_crypto.randomBytes)(16);
   bytes[0] = bytes[0] % 127 + 1;
@@ -19897,118 +19960,70 @@ function serialNumber() {
 }
 
 // src/cloudhsm/cluster/handler/initialization.ts
-var END_ENTITY_TEMPLATE = "template/EndEntityCertificate/V1";
 var DEFAULT_VALIDITY_DAYS = 3652;
-async function isInitializationComplete(event, clients) {
+async function onInitializationEvent(event, clients) {
   const props = event.ResourceProperties;
-  const data = event.Data ?? {};
   const now = new Date(clients.clock.now());
-  const clusterId = data.ClusterId ?? clusterIdOf(props.ClusterId);
   if (event.RequestType === "Delete") {
-    return isDestroy(props.RemovalPolicy) ? waitUntilNoHsms(clients, clusterId, data.Deadline, now.getTime()) : { IsComplete: true };
-  }
-  const cluster = await requireCluster(clients.cloudhsm, clusterId);
-  const state = cluster.State ?? "";
-  if (GONE_CLUSTER_STATES.includes(state)) {
-    throw new Error(`Cannot initialize: ${describeStates(cluster)}.`);
-  }
-  if (INITIALIZED_CLUSTER_STATES.includes(state)) {
-    return completeInitialized(clients, props, cluster);
-  }
-  if (state === "UNINITIALIZED") {
-    const result = await advanceUninitialized(clients, props, cluster, now, Number(data.StartedAt ?? 0));
-    if (result) {
-      return result;
+    const clusterId2 = clusterIdOfInitialization(event.PhysicalResourceId) ?? clusterIdOf(props.ClusterId);
+    if (isDestroy(props.RemovalPolicy)) {
+      await deleteAllHsms(clients, clusterId2);
+      await deleteParameterOf(clients, props.TrustAnchorParameterName, clusterId2);
     }
+    return { PhysicalResourceId: event.PhysicalResourceId, Data: { ClusterId: clusterId2, Deadline: deadlineFrom(now.getTime()) } };
   }
-  if (pastDeadline(data.Deadline, now.getTime())) {
-    throw new Error(`Timed out waiting for cluster ${clusterId} to be initialized: ${describeStates(cluster)}. Creating the first HSM takes 10 to 20 minutes and initialization a few more; deploy again to resume where it stopped.`);
-  }
-  return NOT_YET;
-}
-async function advanceUninitialized(clients, props, cluster, now, startedAt) {
-  const clusterId = cluster.ClusterId;
-  if ((cluster.Hsms ?? []).length === 0) {
-    await createFirstHsm(clients, cluster);
-    return void 0;
-  }
-  const csr = cluster.Certificates?.ClusterCsr;
-  if (!csr || liveHsms(cluster).length === 0) {
-    return void 0;
-  }
-  if (props.TrustAnchor === "EXTERNAL" && !props.SignedCertificate) {
-    return { IsComplete: true, Data: attributes(props, cluster, { Initialized: "false", ClusterCsr: csr }) };
-  }
-  const signed = await signedCertificateFor(clients, props, csr, now);
-  if (!signed) {
-    return void 0;
-  }
-  const anchor = await trustAnchorOf(clients, props);
-  if (!certifiesCsrKey(signed, csr)) {
-    throw new Error(`The signed certificate does not certify the public key of cluster ${clusterId}'s current CSR. ` + (props.TrustAnchor === "EXTERNAL" ? "The first HSM may have been replaced since the CSR was issued, which changes the CSR: sign the CSR of the cluster now (DescribeClusters Certificates.ClusterCsr, or the ClusterCsr output of a deploy without signedCertificate) and deploy again." : "This is unexpected: deploy again to sign the current CSR."));
-  }
-  if (!isSignedBy(signed, anchor)) {
-    throw new Error(`The signed certificate of cluster ${clusterId} was not signed by the trust anchor directly: CloudHSM needs the trust anchor (a self-signed root) to be the issuer of the cluster certificate.`);
-  }
-  const requestedAt = await initializationRequestedAt(clients, props.TrustAnchorParameterName, clusterId);
-  if (requestedAt !== void 0 && requestedAt >= startedAt && now.getTime() - requestedAt < REINITIALIZE_AFTER_MS) {
-    return void 0;
-  }
-  await putTrustAnchorParameter(clients, props.TrustAnchorParameterName, anchor, clusterId);
-  await call("cloudhsm:InitializeCluster", () => clients.cloudhsm.send(new import_client_cloudhsm_v23.InitializeClusterCommand({
+  const clusterId = clusterIdOf(props.ClusterId);
+  const cluster = await requireCluster(clients.cloudhsm, clusterId);
+  await prepareTrustAnchor(clients, props, now);
+  const data = {
     ClusterId: clusterId,
-    SignedCert: signed,
-    TrustAnchor: anchor
-  })));
-  return void 0;
-}
-async function completeInitialized(clients, props, cluster) {
-  const clusterId = cluster.ClusterId;
-  if (props.TrustAnchor === "EXTERNAL" && !props.TrustAnchorCertificate) {
-    throw new Error(`Cluster ${clusterId} is already ${cluster.State}, initialized outside this deployment: give its trust anchor and cluster certificate with ClusterTrustAnchor.external({ trustAnchorCertificate, signedCertificate }).`);
-  }
-  const anchor = await trustAnchorOf(clients, props);
-  const clusterCertificate = cluster.Certificates?.ClusterCertificate;
-  if (clusterCertificate && !isSignedBy(clusterCertificate, anchor)) {
-    throw new Error(`Cluster ${clusterId} is already ${cluster.State} with a cluster certificate issued by '${issuerOf(clusterCertificate)}', not by the trust anchor of this deployment. A cluster's trust anchor cannot change: keep the trust anchor it was initialized with, or create a new cluster.`);
-  }
-  await putTrustAnchorParameter(clients, props.TrustAnchorParameterName, anchor, clusterId);
-  return { IsComplete: true, Data: attributes(props, cluster, { Initialized: "true", ClusterCsr: "" }) };
-}
-function attributes(props, cluster, extra) {
-  return {
-    ClusterId: cluster.ClusterId,
-    SecurityGroupId: cluster.SecurityGroup ?? "",
-    TrustAnchorParameterName: props.TrustAnchorParameterName,
-    ...extra
+    StartedAt: String(now.getTime()),
+    Deadline: deadlineFrom(now.getTime())
   };
+  if (cluster.State === "UNINITIALIZED" && (cluster.Hsms ?? []).length === 0) {
+    data.FirstHsmId = await createFirstHsm(clients, cluster);
+  }
+  return { PhysicalResourceId: initializationPhysicalId(clusterId), Data: data };
 }
-async function trustAnchorOf(clients, props) {
+async function prepareTrustAnchor(clients, props, now) {
   switch (props.TrustAnchor) {
     case "SELF_MANAGED":
-      return normalizePem((await storedAuthority(clients, props.CaSecretArn)).certificatePem);
+      await ensureSelfManagedAuthority(clients, props, now);
+      return;
     case "PRIVATE_CA":
-      return privateCaCertificate(clients, props.CertificateAuthorityArn, new Date(clients.clock.now()));
+      await privateCaCertificate(clients, props.CertificateAuthorityArn, now);
+      return;
+    case "EXTERNAL":
+      if (props.SignedCertificate || props.TrustAnchorCertificate) {
+        if (!props.SignedCertificate || !props.TrustAnchorCertificate) {
+          throw new Error("Give both the signed cluster certificate and the trust anchor certificate, or neither.");
+        }
+        checkTrustAnchor(props.TrustAnchorCertificate, now, "The given trust anchor certificate");
+        if (!isSignedBy(props.SignedCertificate, props.TrustAnchorCertificate)) {
+          throw new Error("The given signed certificate was not issued and signed by the given trust anchor certificate directly.");
+        }
+      }
+      return;
     default:
-      return normalizePem(props.TrustAnchorCertificate);
+      throw new Error(`Unknown TrustAnchor '${String(props.TrustAnchor)}': expected SELF_MANAGED, PRIVATE_CA or EXTERNAL.`);
   }
 }
-async function signedCertificateFor(clients, props, csr, now) {
-  const validityDays = Number(props.ValidityDays ?? DEFAULT_VALIDITY_DAYS);
-  switch (props.TrustAnchor) {
-    case "SELF_MANAGED":
-      return signClusterCsr(csr, await storedAuthority(clients, props.CaSecretArn), validityDays, now);
-    case "PRIVATE_CA":
-      return issueWithPrivateCa(clients, props.CertificateAuthorityArn, csr, validityDays, now);
-    default:
-      return normalizePem(props.SignedCertificate);
+async function ensureSelfManagedAuthority(clients, props, now) {
+  const secretArn = props.CaSecretArn;
+  const existing = parseStoredAuthority(await secretString(clients, secretArn));
+  if (existing) {
+    return existing;
   }
-}
-async function storedAuthority(clients, secretArn) {
-  const authority = parseStoredAuthority(await secretString(clients, secretArn));
-  if (!authority) {
-    throw new Error(`The secret ${secretArn} holds no trust anchor (certificate and private key): it was changed outside this deployment. Restore its previous version (the one whose certificate signed the cluster), or create a new cluster.`);
-  }
+  const authority = await createTrustAnchor({
+    commonName: props.CommonName ?? "cdk-kmi CloudHSM trust anchor",
+    keySize: Number(props.KeySize ?? 4096),
+    validityDays: Number(props.ValidityDays ?? DEFAULT_VALIDITY_DAYS),
+    now
+  });
+  await call("secretsmanager:PutSecretValue", () => clients.secrets.send(new import_client_secrets_manager2.PutSecretValueCommand({
+    SecretId: secretArn,
+    SecretString: storeAuthority(authority)
+  })));
   return authority;
 }
 async function secretString(clients, secretArn) {
@@ -20032,33 +20047,6 @@ async function privateCaCertificate(clients, caArn, now) {
   checkTrustAnchor(pem, now, `The certificate of the Private CA ${caArn}`);
   return pem;
 }
-async function issueWithPrivateCa(clients, caArn, csr, validityDays, now) {
-  const caPem = await privateCaCertificate(clients, caArn, now);
-  const days = Math.min(validityDays, daysLeft(caPem, now) - 1);
-  if (days < 1) {
-    throw new Error(`The Private CA ${caArn} expires within a day: it cannot issue the cluster certificate.`);
-  }
-  const issued = await call("acm-pca:IssueCertificate", () => clients.pca.send(new import_client_acm_pca2.IssueCertificateCommand({
-    CertificateAuthorityArn: caArn,
-    Csr: Buffer.from(csr),
-    SigningAlgorithm: "SHA256WITHRSA",
-    TemplateArn: `${arnPartitionPrefix(caArn)}:acm-pca:::${END_ENTITY_TEMPLATE}`,
-    Validity: { Type: "DAYS", Value: days },
-    IdempotencyToken: (0, import_node_crypto2.createHash)("sha256").update(csr).digest("hex").slice(0, 32)
-  })));
-  try {
-    const certificate = await call("acm-pca:GetCertificate", () => clients.pca.send(new import_client_acm_pca2.GetCertificateCommand({
-      CertificateAuthorityArn: caArn,
-      CertificateArn: issued.CertificateArn
-    })));
-    return certificate.Certificate ? normalizePem(certificate.Certificate) : void 0;
-  } catch (error) {
-    if (error.name === "RequestInProgressException") {
-      return void 0;
-    }
-    throw error;
-  }
-}
 async function createFirstHsm(clients, cluster) {
   const zone = clusterZones(cluster)[0];
   if (!zone) {
@@ -20068,46 +20056,39 @@ async function createFirstHsm(clients, cluster) {
   return created.Hsm?.HsmId ?? "";
 }
 var REINITIALIZE_AFTER_MS = 15 * 60 * 1e3;
-async function initializationRequestedAt(clients, name, clusterId) {
-  const described = await call("ssm:DescribeParameters", () => clients.ssm.send(new import_client_ssm2.DescribeParametersCommand({
-    ParameterFilters: [{ Key: "Name", Option: "Equals", Values: [name] }]
-  })));
-  const parameter = (described?.Parameters ?? []).find((p) => p.Name === name);
-  if (!parameter || parameter.Description !== parameterDescription(clusterId) || !parameter.LastModifiedDate) {
-    return void 0;
-  }
-  return new Date(parameter.LastModifiedDate).getTime();
-}
-async function putTrustAnchorParameter(clients, name, anchorPem, clusterId) {
-  await call("ssm:PutParameter", () => clients.ssm.send(new import_client_ssm2.PutParameterCommand({
-    Name: name,
-    Value: anchorPem,
-    Type: "String",
-    Tier: anchorPem.length > 4096 ? "Advanced" : "Standard",
-    Overwrite: true,
-    Description: parameterDescription(clusterId)
-  })));
-}
 function parameterDescription(clusterId) {
   return `Trust anchor certificate (PEM) of CloudHSM cluster ${clusterId}`;
 }
-function arnPartitionPrefix(arn) {
-  return arn.split(":").slice(0, 2).join(":");
+async function deleteParameterOf(clients, name, clusterId) {
+  const described = await call("ssm:DescribeParameters", () => clients.ssm.send(new import_client_ssm2.DescribeParametersCommand({
+    ParameterFilters: [{ Key: "Name", Option: "Equals", Values: [name] }]
+  })));
+  const parameter = (described.Parameters ?? []).find((p) => p.Name === name);
+  if (!parameter || parameter.Description !== parameterDescription(clusterId)) {
+    return;
+  }
+  try {
+    await call("ssm:DeleteParameter", () => clients.ssm.send(new import_client_ssm2.DeleteParameterCommand({ Name: name })));
+  } catch (error) {
+    if (error.name !== "ParameterNotFound") {
+      throw error;
+    }
+  }
 }
 
-// src/cloudhsm/cluster/handler/is-complete.lambda.ts
+// src/cloudhsm/cluster/handler/on-event.lambda.ts
 var route = byResourceType({
-  [HSMS_RESOURCE_TYPE]: isHsmsComplete,
-  [INITIALIZATION_RESOURCE_TYPE]: isInitializationComplete
+  [HSMS_RESOURCE_TYPE]: onHsmsEvent,
+  [INITIALIZATION_RESOURCE_TYPE]: onInitializationEvent
 });
-async function isComplete(event, clients = clusterClients()) {
+async function onEvent(event, clients = clusterClients()) {
   return route(event, clients);
 }
-var handler = (event) => isComplete(event);
+var handler = (event) => onEvent(event);
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   handler,
-  isComplete
+  onEvent
 });
 /*! Bundled license information:
 
